@@ -1,0 +1,13 @@
+//! presse: one Markdown source tree, two editions — a print PDF (typst) and an EPUB 3.
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod diag;
+pub mod load;
+pub mod manifest;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod passes;
+pub mod styles;
+pub mod typst;

@@ -1,0 +1,207 @@
+//! Reading a publication folder: `publication.toml`, the chapters in order, their front matter.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
+use crate::manifest::{Manifest, key_pos};
+use crate::model::{Chapter, FrontMatter, Pos, Publication};
+use crate::parse;
+
+/// The publications under `<root>/sources/`, by folder name; `only` narrows the list.
+pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Diagnostic> {
+    let sources = root.join("sources");
+    let entries = fs::read_dir(&sources).map_err(|err| {
+        Diagnostic::error("sources", Pos::default(), format!("cannot read sources/: {err}"))
+            .with_hint("run presse from the project root, the folder that holds sources/")
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("publication.toml").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    for wanted in only {
+        if !names.contains(wanted) {
+            return Err(Diagnostic::error(
+                Path::new("sources").join(wanted),
+                Pos::default(),
+                format!("no publication named `{wanted}`"),
+            )
+            .with_hint(format!("the publications are: {}", names.join(", "))));
+        }
+    }
+    if !only.is_empty() {
+        names.retain(|n| only.contains(n));
+    }
+    Ok(names)
+}
+
+/// Loads `sources/<name>/` under the project root into a publication (chapters parsed).
+pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
+    let dir = Path::new("sources").join(name);
+    let manifest_path = dir.join("publication.toml");
+    let text = read_text(root, &manifest_path).map_err(one)?;
+    let manifest = Manifest::parse(&text, &manifest_path).map_err(one)?;
+    let files = chapter_files(root, &dir, &manifest, &text).map_err(one)?;
+    let mut diagnostics = Diagnostics::default();
+    let mut chapters = Vec::new();
+    for file in files {
+        match load_chapter(root, &file) {
+            Ok(chapter) => chapters.push(chapter),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Publication { name: name.to_string(), dir, manifest, chapters })
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+/// Reads a UTF-8 file relative to the project root, without its byte-order mark.
+pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(root.join(file)).map_err(|err| {
+        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let pos = pos_of_offset(&String::from_utf8_lossy(valid), valid.len());
+        Diagnostic::error(file, pos, "the file is not valid UTF-8")
+            .with_hint("save the file as UTF-8 in your editor")
+    })?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name.
+fn chapter_files(
+    root: &Path,
+    dir: &Path,
+    manifest: &Manifest,
+    manifest_text: &str,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    let manifest_path = dir.join("publication.toml");
+    let Some(listed) = &manifest.chapters else {
+        let mut files: Vec<PathBuf> = fs::read_dir(root.join(dir))
+            .map_err(|err| {
+                Diagnostic::error(dir, Pos::default(), format!("cannot list the folder: {err}"))
+            })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+            .filter_map(|p| p.file_name().map(|n| dir.join(n)))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Diagnostic::error(&manifest_path, Pos::new(1, 1), "no chapter found")
+                .with_hint("add a Markdown file (*.md) beside publication.toml"));
+        }
+        return Ok(files);
+    };
+    let at = key_pos(manifest_text, "chapters");
+    let mut files = Vec::new();
+    for name in listed {
+        let file = dir.join(name);
+        let bad = |message: String| {
+            Diagnostic::error(&manifest_path, at, message)
+                .with_hint("list the chapter files by their names in this folder, e.g. \"01-edito.md\"")
+        };
+        if name.contains("..") || Path::new(name).is_absolute() || !name.ends_with(".md") {
+            return Err(bad(format!("`{name}` is not a Markdown file of this publication")));
+        }
+        if !root.join(&file).is_file() {
+            return Err(bad(format!("the chapter `{name}` does not exist")));
+        }
+        if files.contains(&file) {
+            return Err(bad(format!("the chapter `{name}` is listed twice")));
+        }
+        files.push(file);
+    }
+    if files.is_empty() {
+        return Err(Diagnostic::error(&manifest_path, at, "the chapter list is empty")
+            .with_hint("name at least one chapter file, or remove `chapters` to take every *.md"));
+    }
+    Ok(files)
+}
+
+fn load_chapter(root: &Path, file: &Path) -> Result<Chapter, Diagnostic> {
+    let text = read_text(root, file)?;
+    let (front, body, first_line) = split_front_matter(&text, file)?;
+    let parsed = parse::parse(body, first_line);
+    let slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or("chapitre");
+    Ok(Chapter {
+        path: file.to_path_buf(),
+        slug: crate::passes::ids::slugify(slug),
+        front,
+        blocks: parsed.blocks,
+        notes: parsed.notes,
+    })
+}
+
+/// Splits `---` YAML front matter from the Markdown; returns the body and its first line number.
+fn split_front_matter<'t>(
+    text: &'t str,
+    file: &Path,
+) -> Result<(FrontMatter, &'t str, u32), Diagnostic> {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((FrontMatter::default(), text, 1));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if matches!(line.trim_end(), "---" | "...") {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            let lines = yaml.matches('\n').count() as u32 + 2;
+            let front = parse_front_matter(yaml, file)?;
+            return Ok((front, body, lines + 1));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(file, Pos::new(1, 1), "the front matter is never closed")
+        .with_hint("end the YAML front matter with a line holding only ---"))
+}
+
+fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic> {
+    if yaml.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_yaml_ng::from_str(yaml).map_err(|err| {
+        let pos = err
+            .location()
+            .map_or(Pos::new(2, 1), |l| Pos::new(l.line() as u32 + 1, l.column() as u32));
+        let message = err.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        Diagnostic::error(file, pos, format!("bad front matter: {message}"))
+            .with_hint("front matter takes title, author, lang and description")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_and_lines_stay_true() {
+        let text = "---\ntitle: Édito\n---\n# Titre\n";
+        let (front, body, first) = split_front_matter(text, Path::new("a.md")).unwrap();
+        assert_eq!(front.title.as_deref(), Some("Édito"));
+        assert_eq!(body, "# Titre\n");
+        assert_eq!(first, 4);
+    }
+
+    #[test]
+    fn unknown_front_matter_keys_name_their_line() {
+        let text = "---\ntitle: x\ntitel: y\n---\n";
+        let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
+        assert_eq!(err.pos.line, 3, "{err}");
+        assert!(err.message.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn an_unclosed_front_matter_is_an_error() {
+        assert!(split_front_matter("---\ntitle: x\n", Path::new("a.md")).is_err());
+    }
+}

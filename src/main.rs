@@ -1,0 +1,93 @@
+//! The `presse` command line: flags become one checked configuration, then the pipeline runs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use presse::build::{BuildConfig, BuildReport, build};
+
+/// presse turns a tree of French Markdown into a print PDF (and an EPUB) per publication.
+///
+/// Run it from the project root, the folder that holds sources/. Each publication is a
+/// folder sources/<name>/ with a publication.toml and Markdown chapters; its editions
+/// are written to output/<name>/.
+#[derive(Parser)]
+#[command(name = "presse", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build publications from sources/ into output/<publication>/.
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Publications to build (folder names under sources/); all of them when none is given.
+    publications: Vec<String>,
+    /// The project root, the folder that holds sources/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write editions [default: <root>/output].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also write intermediate files beside the editions (typst: the generated .typ).
+    #[arg(long, value_enum)]
+    emit: Vec<Emit>,
+    /// Let typst use the fonts installed on this machine (off by default: every machine
+    /// then renders the same bytes).
+    #[arg(long)]
+    system_fonts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Emit {
+    /// The generated typst source, <publication>.typ.
+    Typst,
+}
+
+impl BuildArgs {
+    fn config(self) -> BuildConfig {
+        let out = self.out.unwrap_or_else(|| self.root.join("output"));
+        BuildConfig {
+            root: self.root,
+            out,
+            publications: self.publications,
+            emit_typst: self.emit.contains(&Emit::Typst),
+            system_fonts: self.system_fonts,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => match build(&args.config()) {
+            Ok(report) => summarise(&report),
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+/// Prints findings and editions; exit code 1 when any finding is an error.
+fn summarise(report: &BuildReport) -> ExitCode {
+    for diagnostic in &report.diagnostics.0 {
+        eprintln!("{diagnostic}");
+    }
+    for edition in &report.editions {
+        eprintln!(
+            "wrote {} ({} pages, {:.1} KiB, {:.2} s)",
+            edition.path.display(),
+            edition.pages,
+            edition.bytes as f64 / 1024.0,
+            edition.seconds
+        );
+    }
+    if report.diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

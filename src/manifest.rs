@@ -1,0 +1,252 @@
+//! `publication.toml`: what a publication is called, who wrote it, which chapters it has.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, pos_of_offset};
+use crate::model::Pos;
+
+/// The checked contents of `publication.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The publication's title.
+    pub title: String,
+    /// A subtitle or the issue's theme.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// The issue number, as a number or a text (`12`, `"hors-série"`).
+    #[serde(default)]
+    pub number: Option<IssueNumber>,
+    /// The publication date, `YYYY-MM-DD`.
+    pub date: Date,
+    /// The main language, a BCP 47 tag (`fr`, `fr-FR`, `en`).
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// The style preset (`default`, `cahiers`, `newsletter`, or one in `styles/`).
+    #[serde(default = "default_style")]
+    pub style: String,
+    /// The authors, in order.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// A stable identifier (an ISSN, an ISBN or a URN); made from the title and date when absent.
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// A cover image, relative to the publication folder.
+    #[serde(default)]
+    pub cover: Option<String>,
+    /// The chapter files in reading order; by default every `*.md` by file name.
+    #[serde(default)]
+    pub chapters: Option<Vec<String>>,
+    /// Keywords for the PDF and EPUB metadata.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// A short description of the publication.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The publisher.
+    #[serde(default)]
+    pub publisher: Option<String>,
+}
+
+fn default_lang() -> String {
+    "fr".to_string()
+}
+
+fn default_style() -> String {
+    "default".to_string()
+}
+
+/// An issue number: a number or a free text.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum IssueNumber {
+    /// `number = 12`
+    Int(u32),
+    /// `number = "hors-série"`
+    Text(String),
+}
+
+impl std::fmt::Display for IssueNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IssueNumber::Int(n) => write!(f, "{n}"),
+            IssueNumber::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    /// The year.
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u8,
+    /// 1 to 31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        let max_day = match month {
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return None,
+        };
+        (1..=max_day).contains(&day).then_some(Date { year, month, day })
+    }
+
+    /// Seconds since the Unix epoch at midnight UTC of this date.
+    pub fn unix_seconds(&self) -> i64 {
+        // Days from civil, after Howard Hinnant's algorithm.
+        let (y, m, d) = (self.year as i64, self.month as i64, self.day as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146097 + doe - 719468) * 86400
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        let text = match &value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) => d.to_string(),
+            other => other.to_string(),
+        };
+        Date::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a date; write it as \"YYYY-MM-DD\""))
+        })
+    }
+}
+
+impl Manifest {
+    /// Reads and checks a manifest; `file` is its path relative to the project root.
+    pub fn parse(text: &str, file: &Path) -> Result<Manifest, Diagnostic> {
+        let manifest: Manifest = toml::from_str(text).map_err(|err| {
+            let pos = err.span().map_or(Pos::new(1, 1), |span| pos_of_offset(text, span.start));
+            Diagnostic::error(file, pos, err.message().trim().to_string()).with_hint(
+                "publication.toml takes title, subtitle, number, date, lang, style, authors, \
+                 identifier, cover, chapters, keywords, description, publisher",
+            )
+        })?;
+        manifest.check(text, file)?;
+        Ok(manifest)
+    }
+
+    fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        let at = |key: &str| key_pos(text, key);
+        if self.title.trim().is_empty() {
+            return Err(Diagnostic::error(file, at("title"), "the title is empty")
+                .with_hint("give the publication a title"));
+        }
+        if !is_language_tag(&self.lang) {
+            return Err(Diagnostic::error(
+                file,
+                at("lang"),
+                format!("`{}` is not a language tag", self.lang),
+            )
+            .with_hint("write a BCP 47 tag such as \"fr\" or \"fr-FR\""));
+        }
+        Ok(())
+    }
+
+    /// The identifier, or one derived from the title, number and date so that it never changes.
+    pub fn stable_identifier(&self) -> String {
+        if let Some(id) = &self.identifier {
+            return id.clone();
+        }
+        let number = self.number.as_ref().map(|n| n.to_string()).unwrap_or_default();
+        let seed = format!("{}\u{0}{number}\u{0}{}", self.title, self.date);
+        format!("urn:presse:{:016x}", fnv1a(seed.as_bytes()))
+    }
+}
+
+/// The position of `key = ` at the start of a line, for checks made after parsing.
+pub fn key_pos(text: &str, key: &str) -> Pos {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return pos_of_offset(text, offset + line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    Pos::new(1, 1)
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// FNV-1a, 64 bits: a small stable hash for identifiers (not for security).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |hash, b| (hash ^ *b as u64).wrapping_mul(0x100000001b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CORPUS: &str = "title = \"Corpus de mesure\"\nsubtitle = \"40 chapitres\"\nnumber = 1\n\
+                          date = \"2011-10-01\"\nlang = \"fr\"\nauthors = [\"Rédaction\"]\n";
+
+    #[test]
+    fn the_make_corpus_manifest_loads_as_is() {
+        let m = Manifest::parse(CORPUS, Path::new("p.toml")).unwrap();
+        assert_eq!(m.title, "Corpus de mesure");
+        assert_eq!(m.number, Some(IssueNumber::Int(1)));
+        assert_eq!(m.date, Date { year: 2011, month: 10, day: 1 });
+        assert_eq!(m.style, "default");
+        assert!(m.stable_identifier().starts_with("urn:presse:"));
+    }
+
+    #[test]
+    fn an_unknown_field_names_its_line() {
+        let text = format!("{CORPUS}titel = \"x\"\n");
+        let err = Manifest::parse(&text, Path::new("p.toml")).unwrap_err();
+        assert_eq!(err.pos.line, 7);
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_bad_date_and_a_bad_language_are_errors() {
+        let bad_date = CORPUS.replace("2011-10-01", "2011-02-30");
+        let err = Manifest::parse(&bad_date, Path::new("p.toml")).unwrap_err();
+        assert_eq!(err.pos.line, 4);
+        let bad_lang = CORPUS.replace("\"fr\"", "\"français\"");
+        let err = Manifest::parse(&bad_lang, Path::new("p.toml")).unwrap_err();
+        assert_eq!(err.pos, Pos::new(5, 1));
+    }
+
+    #[test]
+    fn dates_convert_to_unix_time() {
+        assert_eq!(Date::parse("1970-01-01").unwrap().unix_seconds(), 0);
+        assert_eq!(Date::parse("2011-10-01").unwrap().unix_seconds(), 1_317_427_200);
+    }
+}

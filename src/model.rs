@@ -1,0 +1,345 @@
+//! The document model: what a publication says, independent of any output format.
+//!
+//! `parse` builds it from Markdown, the passes rewrite it, and both backends read it.
+//! Every block and inline keeps the position in its Markdown file it came from.
+
+use std::path::PathBuf;
+
+use crate::manifest::Manifest;
+
+/// A 1-based line and column (in characters) inside one source file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+impl Pos {
+    /// A position from a line and a column.
+    pub fn new(line: u32, column: u32) -> Self {
+        Pos { line, column }
+    }
+}
+
+/// One publication: its manifest and its chapters, in reading order.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    /// The folder name under `sources/`, used for output names.
+    pub name: String,
+    /// The publication folder, relative to the project root.
+    pub dir: PathBuf,
+    /// `publication.toml`, checked.
+    pub manifest: Manifest,
+    /// The chapters in reading order.
+    pub chapters: Vec<Chapter>,
+}
+
+/// One Markdown file of a publication.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The Markdown file, relative to the project root.
+    pub path: PathBuf,
+    /// A stable identifier made from the file name (`01-intro.md` → `01-intro`).
+    pub slug: String,
+    /// The YAML front matter, checked.
+    pub front: FrontMatter,
+    /// The chapter's content.
+    pub blocks: Vec<Block>,
+    /// Footnote definitions, in order of first reference.
+    pub notes: Vec<Footnote>,
+}
+
+/// The optional YAML front matter of a chapter.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontMatter {
+    /// A title for the chapter when it has no level-1 heading.
+    pub title: Option<String>,
+    /// The chapter's author, when it is not the publication's.
+    pub author: Option<String>,
+    /// A language tag that overrides the publication's for this chapter.
+    pub lang: Option<String>,
+    /// A short summary of the chapter.
+    pub description: Option<String>,
+}
+
+/// A footnote definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// The label written in the Markdown (`[^label]`).
+    pub label: String,
+    /// Its number within the chapter, from 1, in order of first reference.
+    pub number: u32,
+    /// Where the definition starts.
+    pub pos: Pos,
+    /// The note's content.
+    pub blocks: Vec<Block>,
+}
+
+/// A block-level element and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Where the block starts in its Markdown file.
+    pub pos: Pos,
+    /// What the block is.
+    pub kind: BlockKind,
+}
+
+/// The kinds of block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    /// A heading; `id` is unique across the publication once the ids pass has run.
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// The anchor, from `{#id}` or made from the text.
+        id: String,
+        /// The heading text.
+        content: Vec<Inline>,
+    },
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A block quote.
+    Quote(Vec<Block>),
+    /// A bullet or numbered list.
+    List(List),
+    /// A code listing; `lang` is the first word of the info string.
+    Code {
+        /// The language, if any.
+        lang: Option<String>,
+        /// The code, verbatim.
+        text: String,
+    },
+    /// Output for one backend only: ```` ```{=typst} ```` or ```` ```{=html} ````.
+    Raw {
+        /// `typst` or `html`.
+        format: String,
+        /// The raw text, verbatim.
+        text: String,
+        /// The position of the first line of `text`.
+        text_pos: Pos,
+    },
+    /// A raw HTML block written in the Markdown.
+    Html(String),
+    /// A table.
+    Table(Table),
+    /// An image alone in its paragraph, shown as a figure with a caption.
+    Figure {
+        /// The image.
+        image: Image,
+        /// The caption (the image's alt text as inlines).
+        caption: Vec<Inline>,
+    },
+    /// A thematic break.
+    Rule,
+}
+
+/// A list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// `Some(start)` for a numbered list.
+    pub start: Option<u64>,
+    /// Whether items are tight (no blank line between them).
+    pub tight: bool,
+    /// The items.
+    pub items: Vec<ListItem>,
+}
+
+/// One list item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(done)` for a task-list item.
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+}
+
+/// Column alignment in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// No alignment given.
+    None,
+    /// `:--`
+    Left,
+    /// `:-:`
+    Center,
+    /// `--:`
+    Right,
+}
+
+/// A table: a header row and body rows of inline cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// One alignment per column.
+    pub aligns: Vec<Align>,
+    /// The header row.
+    pub header: Vec<Vec<Inline>>,
+    /// The body rows.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// An image reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// The path as written in the Markdown.
+    pub src: String,
+    /// The file, relative to the project root, once the image pass has resolved it.
+    pub path: Option<PathBuf>,
+    /// The alternative text (plain).
+    pub alt: String,
+    /// The title, if any.
+    pub title: String,
+}
+
+/// An inline element and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    /// Where the inline starts in its Markdown file.
+    pub pos: Pos,
+    /// What the inline is.
+    pub kind: InlineKind,
+}
+
+/// The kinds of inline.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InlineKind {
+    /// Plain text.
+    Text(String),
+    /// Emphasis.
+    Emph(Vec<Inline>),
+    /// Strong emphasis.
+    Strong(Vec<Inline>),
+    /// Strikethrough.
+    Strike(Vec<Inline>),
+    /// Superscript (ordinals such as 1<sup>er</sup>).
+    Super(Vec<Inline>),
+    /// Inline code, verbatim.
+    Code(String),
+    /// A link.
+    Link {
+        /// Where the link points.
+        target: LinkTarget,
+        /// The link title, if any.
+        title: String,
+        /// The link text.
+        content: Vec<Inline>,
+    },
+    /// An inline image.
+    Image(Image),
+    /// A reference to a footnote of the chapter, by label.
+    NoteRef(String),
+    /// A hard line break.
+    LineBreak,
+    /// A soft line break (a space in print).
+    SoftBreak,
+    /// Inline raw HTML written in the Markdown.
+    Html(String),
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// An external URL (http, https, mailto …), as written.
+    Url(String),
+    /// A target inside the publication, as written (`chapter.md#id`, `#id`), not yet resolved.
+    Local(String),
+    /// A resolved anchor: a heading id or a chapter's slug.
+    Anchor(String),
+}
+
+impl Inline {
+    /// A new inline at a position.
+    pub fn new(pos: Pos, kind: InlineKind) -> Self {
+        Inline { pos, kind }
+    }
+}
+
+/// The plain text of inlines, as a reader sees it (for alt texts, ids and tests).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain_text(inlines, &mut out);
+    out
+}
+
+fn push_plain_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match &inline.kind {
+            InlineKind::Text(t) | InlineKind::Code(t) => out.push_str(t),
+            InlineKind::Emph(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strike(c)
+            | InlineKind::Super(c)
+            | InlineKind::Link { content: c, .. } => push_plain_text(c, out),
+            InlineKind::Image(image) => out.push_str(&image.alt),
+            InlineKind::LineBreak | InlineKind::SoftBreak => out.push(' '),
+            InlineKind::NoteRef(_) | InlineKind::Html(_) => {}
+        }
+    }
+}
+
+/// Calls `f` on every block, depth first, including those inside quotes, lists and notes.
+pub fn visit_blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Block)) {
+    for block in blocks {
+        f(block);
+        match &mut block.kind {
+            BlockKind::Quote(inner) => visit_blocks_mut(inner, f),
+            BlockKind::List(list) => {
+                for item in &mut list.items {
+                    visit_blocks_mut(&mut item.blocks, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on every inline of these blocks, parents before their children.
+pub fn visit_inlines_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
+    visit_blocks_mut(blocks, &mut |block| match &mut block.kind {
+        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+            visit_inline_list_mut(content, f)
+        }
+        BlockKind::Figure { caption, .. } => visit_inline_list_mut(caption, f),
+        BlockKind::Table(table) => {
+            for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
+                visit_inline_list_mut(cell, f);
+            }
+        }
+        _ => {}
+    });
+}
+
+/// Calls `f` on every inline of a list, parents before their children.
+pub fn visit_inline_list_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
+    for inline in inlines {
+        f(inline);
+        match &mut inline.kind {
+            InlineKind::Emph(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strike(c)
+            | InlineKind::Super(c)
+            | InlineKind::Link { content: c, .. } => visit_inline_list_mut(c, f),
+            _ => {}
+        }
+    }
+}
+
+impl Chapter {
+    /// Calls `f` on every block of the chapter and of its footnotes.
+    pub fn visit_blocks_mut(&mut self, f: &mut impl FnMut(&mut Block)) {
+        visit_blocks_mut(&mut self.blocks, f);
+        for note in &mut self.notes {
+            visit_blocks_mut(&mut note.blocks, f);
+        }
+    }
+
+    /// Calls `f` on every inline of the chapter and of its footnotes.
+    pub fn visit_inlines_mut(&mut self, f: &mut impl FnMut(&mut Inline)) {
+        visit_inlines_mut(&mut self.blocks, f);
+        for note in &mut self.notes {
+            visit_inlines_mut(&mut note.blocks, f);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Markdown → document model. The only module that knows comrak.
+
+use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
+use comrak::{Arena, Options, parse_document};
+
+use crate::model::{
+    Align, Block, BlockKind, Footnote, Image, Inline, InlineKind, LinkTarget, List, ListItem, Pos,
+    Table,
+};
+
+/// The blocks and footnote definitions of one Markdown text.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The content, in order.
+    pub blocks: Vec<Block>,
+    /// Footnote definitions, numbered in order of first reference.
+    pub notes: Vec<Footnote>,
+}
+
+/// The Markdown dialect: CommonMark, the GFM extensions, footnotes and heading attributes.
+fn options() -> Options<'static> {
+    let mut options = Options::default();
+    let ext = &mut options.extension;
+    ext.strikethrough = true;
+    ext.table = true;
+    ext.autolink = true;
+    ext.tasklist = true;
+    ext.footnotes = true;
+    ext.header_attributes = true;
+    options.parse.sourcepos_chars = true;
+    options
+}
+
+/// Parses Markdown whose first line is line `first_line` of its file (after any front matter).
+pub fn parse(markdown: &str, first_line: u32) -> Parsed {
+    let arena = Arena::new();
+    let root = parse_document(&arena, markdown, &options());
+    let reader = Reader { line_offset: first_line.saturating_sub(1) };
+    let mut parsed = Parsed::default();
+    for node in root.children() {
+        if let NodeValue::FootnoteDefinition(def) = &node.data().value {
+            let number = parsed.notes.len() as u32 + 1;
+            parsed.notes.push(Footnote {
+                label: def.name.clone(),
+                number,
+                pos: reader.pos(node),
+                blocks: reader.blocks(node),
+            });
+        } else {
+            parsed.blocks.extend(reader.block(node));
+        }
+    }
+    parsed
+}
+
+struct Reader {
+    line_offset: u32,
+}
+
+impl Reader {
+    fn pos<'a>(&self, node: &'a AstNode<'a>) -> Pos {
+        let start = node.data().sourcepos.start;
+        Pos::new(start.line as u32 + self.line_offset, start.column.max(1) as u32)
+    }
+
+    fn blocks<'a>(&self, node: &'a AstNode<'a>) -> Vec<Block> {
+        node.children().filter_map(|child| self.block(child)).collect()
+    }
+
+    fn block<'a>(&self, node: &'a AstNode<'a>) -> Option<Block> {
+        let pos = self.pos(node);
+        let data = node.data();
+        let kind = match &data.value {
+            NodeValue::Paragraph => self.paragraph(node),
+            NodeValue::Heading(h) => BlockKind::Heading {
+                level: h.level,
+                id: data.attrs.as_ref().and_then(|a| a.id.clone()).unwrap_or_default(),
+                content: self.inlines(node),
+            },
+            NodeValue::BlockQuote => BlockKind::Quote(self.blocks(node)),
+            NodeValue::List(list) => BlockKind::List(List {
+                start: (list.list_type == ListType::Ordered).then_some(list.start as u64),
+                tight: list.tight,
+                items: node.children().map(|item| self.item(item)).collect(),
+            }),
+            NodeValue::CodeBlock(code) => code_block(&code.info, &code.literal, pos),
+            NodeValue::HtmlBlock(html) => BlockKind::Html(html.literal.clone()),
+            NodeValue::ThematicBreak => BlockKind::Rule,
+            NodeValue::Table(table) => BlockKind::Table(self.table(node, &table.alignments)),
+            _ => return None,
+        };
+        Some(Block { pos, kind })
+    }
+
+    /// A paragraph holding one image and nothing else is a figure.
+    fn paragraph<'a>(&self, node: &'a AstNode<'a>) -> BlockKind {
+        let mut inlines = self.inlines(node);
+        if let [Inline { kind: InlineKind::Image(_), .. }] = inlines.as_slice()
+            && let Some(Inline { kind: InlineKind::Image(image), pos }) = inlines.pop()
+        {
+            let caption = node
+                .first_child()
+                .map(|img| self.inlines(img))
+                .unwrap_or_else(|| vec![Inline::new(pos, InlineKind::Text(image.alt.clone()))]);
+            return BlockKind::Figure { image, caption };
+        }
+        BlockKind::Paragraph(inlines)
+    }
+
+    fn item<'a>(&self, node: &'a AstNode<'a>) -> ListItem {
+        let task = match &node.data().value {
+            NodeValue::TaskItem(task) => Some(task.symbol.is_some()),
+            _ => None,
+        };
+        ListItem { task, blocks: self.blocks(node) }
+    }
+
+    fn table<'a>(&self, node: &'a AstNode<'a>, alignments: &[TableAlignment]) -> Table {
+        let aligns = alignments
+            .iter()
+            .map(|a| match a {
+                TableAlignment::None => Align::None,
+                TableAlignment::Left => Align::Left,
+                TableAlignment::Center => Align::Center,
+                TableAlignment::Right => Align::Right,
+            })
+            .collect();
+        let mut table = Table { aligns, header: Vec::new(), rows: Vec::new() };
+        for row in node.children() {
+            let cells: Vec<Vec<Inline>> = row.children().map(|cell| self.inlines(cell)).collect();
+            match row.data().value {
+                NodeValue::TableRow(true) => table.header = cells,
+                _ => table.rows.push(cells),
+            }
+        }
+        table
+    }
+
+    fn inlines<'a>(&self, node: &'a AstNode<'a>) -> Vec<Inline> {
+        let mut out: Vec<Inline> = Vec::new();
+        for child in node.children() {
+            let Some(inline) = self.inline(child) else { continue };
+            // comrak splits text at special characters; merge adjacent runs.
+            if let (Some(Inline { kind: InlineKind::Text(prev), .. }), InlineKind::Text(next)) =
+                (out.last_mut(), &inline.kind)
+            {
+                prev.push_str(next);
+            } else {
+                out.push(inline);
+            }
+        }
+        out
+    }
+
+    fn inline<'a>(&self, node: &'a AstNode<'a>) -> Option<Inline> {
+        let pos = self.pos(node);
+        let kind = match &node.data().value {
+            NodeValue::Text(text) => InlineKind::Text(text.to_string()),
+            NodeValue::SoftBreak => InlineKind::SoftBreak,
+            NodeValue::LineBreak => InlineKind::LineBreak,
+            NodeValue::Code(code) => InlineKind::Code(code.literal.clone()),
+            NodeValue::HtmlInline(html) => InlineKind::Html(html.clone()),
+            NodeValue::Emph => InlineKind::Emph(self.inlines(node)),
+            NodeValue::Strong => InlineKind::Strong(self.inlines(node)),
+            NodeValue::Strikethrough => InlineKind::Strike(self.inlines(node)),
+            NodeValue::Superscript => InlineKind::Super(self.inlines(node)),
+            NodeValue::Link(link) => InlineKind::Link {
+                target: link_target(&link.url),
+                title: link.title.clone(),
+                content: self.inlines(node),
+            },
+            NodeValue::Image(link) => InlineKind::Image(Image {
+                src: link.url.clone(),
+                path: None,
+                alt: crate::model::plain_text(&self.inlines(node)),
+                title: link.title.clone(),
+            }),
+            NodeValue::FootnoteReference(note) => InlineKind::NoteRef(note.name.clone()),
+            _ => return None,
+        };
+        Some(Inline::new(pos, kind))
+    }
+}
+
+/// A fenced block whose info string is `{=format}` is raw output for that backend.
+fn code_block(info: &str, literal: &str, pos: Pos) -> BlockKind {
+    let info = info.trim();
+    if let Some(format) = info.strip_prefix("{=").and_then(|rest| rest.strip_suffix('}')) {
+        return BlockKind::Raw {
+            format: format.trim().to_ascii_lowercase(),
+            text: literal.to_string(),
+            text_pos: Pos::new(pos.line + 1, 1),
+        };
+    }
+    let lang = info.split_whitespace().next().map(|word| {
+        word.trim_start_matches('{').trim_start_matches('.').trim_end_matches('}').to_string()
+    });
+    BlockKind::Code { lang: lang.filter(|l| !l.is_empty()), text: literal.to_string() }
+}
+
+/// URLs with a scheme are external; everything else points inside the publication.
+fn link_target(url: &str) -> LinkTarget {
+    let has_scheme = url
+        .split_once(':')
+        .is_some_and(|(scheme, _)| {
+            scheme.len() > 1
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+    if has_scheme { LinkTarget::Url(url.to_string()) } else { LinkTarget::Local(url.to_string()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(md: &str) -> Vec<BlockKind> {
+        parse(md, 1).blocks.into_iter().map(|b| b.kind).collect()
+    }
+
+    #[test]
+    fn positions_are_shifted_past_front_matter() {
+        let parsed = parse("para\n\n# Titre\n", 5);
+        assert_eq!(parsed.blocks[0].pos, Pos::new(5, 1));
+        assert_eq!(parsed.blocks[1].pos, Pos::new(7, 1));
+    }
+
+    #[test]
+    fn a_lone_image_is_a_figure_with_its_alt_as_caption() {
+        let [BlockKind::Figure { image, caption }] = blocks("![Une *vue*](images/a.png \"t\")\n")
+            .try_into()
+            .unwrap()
+        else {
+            panic!("not a figure")
+        };
+        assert_eq!(image.src, "images/a.png");
+        assert_eq!(image.alt, "Une vue");
+        assert_eq!(image.title, "t");
+        assert_eq!(crate::model::plain_text(&caption), "Une vue");
+    }
+
+    #[test]
+    fn raw_blocks_are_only_the_braced_form() {
+        let got = blocks("```{=typst}\n#x\n```\n\n```typst\n#y\n```\n");
+        assert!(matches!(&got[0], BlockKind::Raw { format, text, text_pos }
+            if format == "typst" && text == "#x\n" && text_pos.line == 2));
+        assert!(matches!(&got[1], BlockKind::Code { lang: Some(l), .. } if l == "typst"));
+    }
+
+    #[test]
+    fn footnotes_tasks_tables_and_links() {
+        let md = "a[^n] [x](b.md#c) <https://e.org>\n\n[^n]: note\n\n- [x] done\n- [ ] todo\n\n\
+                  | a | b |\n|:--|--:|\n| 1 | 2 |\n";
+        let parsed = parse(md, 1);
+        assert_eq!(parsed.notes.len(), 1);
+        assert_eq!(parsed.notes[0].label, "n");
+        let BlockKind::Paragraph(p) = &parsed.blocks[0].kind else { panic!() };
+        assert!(matches!(&p[1].kind, InlineKind::NoteRef(n) if n == "n"));
+        assert!(matches!(&p[3].kind, InlineKind::Link { target: LinkTarget::Local(t), .. } if t == "b.md#c"));
+        assert!(matches!(&p[5].kind, InlineKind::Link { target: LinkTarget::Url(_), .. }));
+        let BlockKind::List(list) = &parsed.blocks[1].kind else { panic!() };
+        assert_eq!(list.items.iter().map(|i| i.task).collect::<Vec<_>>(), [Some(true), Some(false)]);
+        let BlockKind::Table(table) = &parsed.blocks[2].kind else { panic!() };
+        assert_eq!(table.aligns, [Align::Left, Align::Right]);
+        assert_eq!(table.rows.len(), 1);
+    }
+
+    #[test]
+    fn heading_attributes_give_the_id() {
+        let got = blocks("## Titre {#mon-id}\n");
+        assert!(matches!(&got[0], BlockKind::Heading { id, level: 2, .. } if id == "mon-id"));
+    }
+}

@@ -1,0 +1,15 @@
+//! Passes over the document model: each takes a publication and returns it, findings aside.
+
+pub mod ids;
+pub mod images;
+
+use std::path::Path;
+
+use crate::diag::Diagnostics;
+use crate::model::Publication;
+
+/// Runs every pass, in order, as both editions need them.
+pub fn run(publication: Publication, root: &Path, diagnostics: &mut Diagnostics) -> Publication {
+    let publication = ids::run(publication, diagnostics);
+    images::run(publication, root, diagnostics)
+}

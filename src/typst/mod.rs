@@ -1,0 +1,200 @@
+//! The PDF edition: model → typst source → our world → laid-out document → PDF bytes.
+
+pub mod emit;
+pub mod escape;
+pub mod world;
+
+use std::path::Path;
+
+use typst::WorldExt;
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
+use crate::model::{Pos, Publication};
+use crate::styles::Style;
+use emit::{TEMPLATE_PATH, TypstSource};
+use world::{Environment, PresseWorld};
+
+/// The virtual path of the generated main file.
+pub const MAIN_PATH: &str = "/.presse/main.typ";
+
+/// A laid-out publication and the typst source it came from.
+pub struct Typeset {
+    /// The laid-out pages.
+    pub document: PagedDocument,
+    /// The generated typst source.
+    pub source: TypstSource,
+}
+
+/// Emits, compiles and lays out a publication; typst's findings join `diagnostics`.
+pub fn typeset(
+    publication: &Publication,
+    root: &Path,
+    env: &Environment,
+    style: &Style,
+    diagnostics: &mut Diagnostics,
+) -> Option<Typeset> {
+    let source = emit::emit(publication, diagnostics);
+    let files = vec![
+        (MAIN_PATH.to_string(), source.text.clone().into_bytes()),
+        (TEMPLATE_PATH.to_string(), style.template.clone().into_bytes()),
+    ];
+    let today = build_date(publication);
+    let world = PresseWorld::new(env.clone(), root, MAIN_PATH, files, today);
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let mapper = Mapper { world: &world, source: &source, style };
+    for warning in &warnings {
+        diagnostics.push(mapper.map(warning));
+    }
+    match output {
+        Ok(document) => Some(Typeset { document, source }),
+        Err(errors) => {
+            for error in &errors {
+                diagnostics.push(mapper.map(error));
+            }
+            None
+        }
+    }
+}
+
+/// Exports a laid-out publication as PDF: tagged, with a stable identifier and timestamp.
+pub fn export_pdf(
+    typeset: &Typeset,
+    publication: &Publication,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    let options = PdfOptions {
+        ident: Smart::Custom(publication.manifest.stable_identifier()),
+        creator: Smart::Custom(Some(format!("presse {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(build_date(publication))),
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    match typst_pdf::pdf(&typeset.document, &options) {
+        Ok(bytes) => Some(bytes),
+        Err(errors) => {
+            let manifest = publication.dir.join("publication.toml");
+            for error in errors {
+                diagnostics.push(
+                    Diagnostic::error(&manifest, Pos::default(), format!("PDF export: {}", error.message))
+                        .with_hint(error.hints.iter().map(|h| h.v.to_string()).collect::<Vec<_>>().join("; ")),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// The date stamped on the editions: `SOURCE_DATE_EPOCH` when set, else the publication date.
+pub fn build_date(publication: &Publication) -> Datetime {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(datetime_of_unix);
+    from_epoch.unwrap_or_else(|| {
+        let d = publication.manifest.date;
+        Datetime::from_ymd_hms(d.year, d.month, d.day, 0, 0, 0).expect("a checked date")
+    })
+}
+
+fn datetime_of_unix(seconds: i64) -> Option<Datetime> {
+    let days = seconds.div_euclid(86400);
+    let secs = seconds.rem_euclid(86400);
+    // Civil from days, after Howard Hinnant's algorithm.
+    let z = days + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    let (h, m, s) = ((secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8);
+    Datetime::from_ymd_hms(year, month, day, h, m, s)
+}
+
+/// Turns typst diagnostics into presse's, pointing at the Markdown that caused them.
+struct Mapper<'a> {
+    world: &'a PresseWorld,
+    source: &'a TypstSource,
+    style: &'a Style,
+}
+
+impl Mapper<'_> {
+    fn map(&self, diagnostic: &SourceDiagnostic) -> Diagnostic {
+        let message = diagnostic.message.to_string();
+        // A font family asked for and missing must not fall back silently.
+        let error = diagnostic.severity == typst::diag::Severity::Error
+            || message.starts_with("unknown font family");
+        let (file, pos) = self.locate(diagnostic);
+        let mut hints: Vec<String> = diagnostic.hints.iter().map(|h| h.v.to_string()).collect();
+        if message.starts_with("unknown font family") {
+            hints.push("put the font files in the project's fonts/ folder, or use --system-fonts".into());
+        }
+        let base = if error {
+            Diagnostic::error(file, pos, message)
+        } else {
+            Diagnostic::warning(file, pos, message)
+        };
+        if hints.is_empty() { base } else { base.with_hint(hints.join("; ")) }
+    }
+
+    fn locate(&self, diagnostic: &SourceDiagnostic) -> (std::path::PathBuf, Pos) {
+        let fallback = (self.style.origin.clone(), Pos::default());
+        let Some(id) = diagnostic.span.id() else { return fallback };
+        let range = self.world.range(diagnostic.span);
+        let offset = range.map_or(0, |r| r.start);
+        let path = id.get().vpath().get_with_slash().to_string();
+        if path == MAIN_PATH {
+            return match self.source.map.lookup(&self.source.text, offset) {
+                Some((file, pos)) => (file.to_path_buf(), pos),
+                None => (Path::new(MAIN_PATH).to_path_buf(), pos_of_offset(&self.source.text, offset)),
+            };
+        }
+        if path == TEMPLATE_PATH {
+            return (self.style.origin.clone(), pos_of_offset(&self.style.template, offset));
+        }
+        let text = typst::World::source(self.world, id).map(|s| s.text().to_string()).unwrap_or_default();
+        (path.trim_start_matches('/').into(), pos_of_offset(&text, offset))
+    }
+}
+
+/// The text typst laid out, page after page, in reading order of its frames.
+pub fn laid_out_text(document: &PagedDocument) -> String {
+    let mut out = String::new();
+    for page in document.pages() {
+        frame_text(&page.frame, &mut out);
+        out.push('\n');
+    }
+    out
+}
+
+fn frame_text(frame: &Frame, out: &mut String) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => frame_text(&group.frame, out),
+            FrameItem::Text(text) => {
+                out.push_str(&text.text);
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_times_convert_to_dates() {
+        let d = datetime_of_unix(1_317_427_200 + 3661).unwrap();
+        assert_eq!(d, Datetime::from_ymd_hms(2011, 10, 1, 1, 1, 1).unwrap());
+        assert_eq!(datetime_of_unix(0).unwrap(), Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0).unwrap());
+    }
+}
