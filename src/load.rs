@@ -205,3 +205,20 @@ mod tests {
         assert!(split_front_matter("---\ntitle: x\n", Path::new("a.md")).is_err());
     }
 }
+
+/// A one-chapter publication from Markdown in memory, as if it were `sources/memoire/texte.md`.
+pub fn from_markdown(markdown: &str) -> Publication {
+    let dir = PathBuf::from("sources/memoire");
+    let path = dir.join("texte.md");
+    let manifest = Manifest::parse("title = \"Texte\"\ndate = \"2011-10-01\"\n", &path)
+        .expect("a fixed, valid manifest");
+    let parsed = parse::parse(markdown, 1);
+    let chapter = Chapter {
+        path,
+        slug: "texte".into(),
+        front: FrontMatter::default(),
+        blocks: parsed.blocks,
+        notes: parsed.notes,
+    };
+    Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter] }
+}

@@ -226,16 +226,14 @@ mod tests {
 
     #[test]
     fn a_lone_image_is_a_figure_with_its_alt_as_caption() {
-        let [BlockKind::Figure { image, caption }] = blocks("![Une *vue*](images/a.png \"t\")\n")
-            .try_into()
-            .unwrap()
-        else {
-            panic!("not a figure")
+        let got = blocks("![Une *vue*](images/a.png \"t\")\n");
+        let [BlockKind::Figure { image, caption }] = got.as_slice() else {
+            panic!("not a figure: {got:?}")
         };
         assert_eq!(image.src, "images/a.png");
         assert_eq!(image.alt, "Une vue");
         assert_eq!(image.title, "t");
-        assert_eq!(crate::model::plain_text(&caption), "Une vue");
+        assert_eq!(crate::model::plain_text(caption), "Une vue");
     }
 
     #[test]

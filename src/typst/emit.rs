@@ -181,6 +181,10 @@ impl Emitter {
             Some(start) => {
                 let _ = write!(self.out(), "#enum(tight: {tight}, start: {start},");
             }
+            // A task list shows its boxes instead of bullets.
+            None if list.items.iter().all(|item| item.task.is_some()) => {
+                let _ = write!(self.out(), "#list(tight: {tight}, marker: [],");
+            }
             None => {
                 let _ = write!(self.out(), "#list(tight: {tight},");
             }
@@ -248,7 +252,7 @@ impl Emitter {
         };
         let _ = write!(
             self.out(),
-            "#figure(image({}, alt: {}, width: 100%), caption: [",
+            "#figure(image({}, alt: {}), caption: [",
             string(&virtual_path(path)),
             string(&image.alt)
         );

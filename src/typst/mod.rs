@@ -136,12 +136,26 @@ impl Mapper<'_> {
         if message.starts_with("unknown font family") {
             hints.push("put the font files in the project's fonts/ folder, or use --system-fonts".into());
         }
+        if hints.is_empty() {
+            hints.push(self.default_hint(&file));
+        }
         let base = if error {
             Diagnostic::error(file, pos, message)
         } else {
             Diagnostic::warning(file, pos, message)
         };
-        if hints.is_empty() { base } else { base.with_hint(hints.join("; ")) }
+        base.with_hint(hints.join("; "))
+    }
+
+    /// Where to look when typst itself gives no hint.
+    fn default_hint(&self, file: &Path) -> String {
+        if *file == self.style.origin {
+            format!("the style template {} needs fixing", file.display())
+        } else if file.extension().is_some_and(|e| e == "md") {
+            "check the typst code of this ```{=typst} block (or the image at this place)".into()
+        } else {
+            "this comes from presse's generated typst; please report it with the Markdown that caused it".into()
+        }
     }
 
     fn locate(&self, diagnostic: &SourceDiagnostic) -> (std::path::PathBuf, Pos) {

@@ -1,0 +1,131 @@
+//! Every example of the CommonMark spec converts, compiles to PDF without error, and keeps its text.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use presse::diag::Diagnostics;
+use presse::model::{Block, BlockKind, Chapter, InlineKind, plain_text};
+use presse::typst::world::{Environment, Fonts};
+
+/// The spec examples: (number, line in spec.txt, Markdown).
+fn examples() -> Vec<(usize, usize, String)> {
+    let spec_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/commonmark/spec.txt");
+    let spec = std::fs::read_to_string(&spec_path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", spec_path.display()));
+    let fence = "`".repeat(32);
+    let opening = format!("{fence} example");
+    let mut examples = Vec::new();
+    // (line of the example, its Markdown, whether the `.` separator was passed)
+    let mut current: Option<(usize, String, bool)> = None;
+    for (index, line) in spec.lines().enumerate() {
+        match &mut current {
+            None if line.starts_with(&opening) => current = Some((index + 1, String::new(), false)),
+            None => {}
+            Some((at, markdown, _)) if line == fence => {
+                let markdown = markdown.replace('→', "\t");
+                examples.push((examples.len() + 1, *at, markdown));
+                current = None;
+            }
+            Some((_, _, in_html)) if line == "." && !*in_html => *in_html = true,
+            Some((_, markdown, false)) => {
+                markdown.push_str(line);
+                markdown.push('\n');
+            }
+            Some(_) => {}
+        }
+    }
+    examples
+}
+
+fn environment() -> &'static Environment {
+    static ENV: OnceLock<Environment> = OnceLock::new();
+    ENV.get_or_init(|| Environment::new(Fonts::load(&[], false)))
+}
+
+/// The text a reader must find in the PDF: text and code, without HTML, notes or images.
+fn model_text(chapter: &Chapter) -> String {
+    let mut out = String::new();
+    for block in &chapter.blocks {
+        block_text(block, &mut out);
+    }
+    for note in &chapter.notes {
+        for block in &note.blocks {
+            block_text(block, &mut out);
+        }
+    }
+    out
+}
+
+fn block_text(block: &Block, out: &mut String) {
+    match &block.kind {
+        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+            out.push_str(&inline_text(content))
+        }
+        BlockKind::Quote(inner) => inner.iter().for_each(|b| block_text(b, out)),
+        BlockKind::List(list) => {
+            list.items.iter().flat_map(|i| &i.blocks).for_each(|b| block_text(b, out))
+        }
+        BlockKind::Code { text, .. } => out.push_str(text),
+        BlockKind::Table(table) => {
+            for cell in table.header.iter().chain(table.rows.iter().flatten()) {
+                out.push_str(&inline_text(cell));
+            }
+        }
+        BlockKind::Figure { caption, .. } => out.push_str(&inline_text(caption)),
+        BlockKind::Raw { .. } | BlockKind::Html(_) | BlockKind::Rule => {}
+    }
+}
+
+fn inline_text(inlines: &[presse::model::Inline]) -> String {
+    let kept: Vec<_> = inlines
+        .iter()
+        .filter(|i| !matches!(i.kind, InlineKind::Image(_) | InlineKind::Html(_)))
+        .cloned()
+        .collect();
+    plain_text(&kept)
+}
+
+/// Whether every non-space character of `wanted` appears in `laid_out`, in order.
+fn is_subsequence(wanted: &str, laid_out: &str) -> Result<(), String> {
+    let mut haystack = laid_out.chars().filter(|c| !c.is_whitespace());
+    let mut seen = String::new();
+    for c in wanted.chars().filter(|c| !c.is_whitespace() && !c.is_control()) {
+        if !haystack.any(|h| h == c) {
+            return Err(format!("lost {c:?} after {:?}", seen.chars().rev().take(30).collect::<String>()));
+        }
+        seen.push(c);
+    }
+    Ok(())
+}
+
+#[test]
+fn every_spec_example_compiles_and_keeps_its_text() {
+    let examples = examples();
+    assert_eq!(examples.len(), 655, "the spec has 655 examples");
+    let style = presse::styles::resolve(Path::new("."), &presse::load::from_markdown(""))
+        .expect("the default style");
+    let mut failures = Vec::new();
+    for (number, line, markdown) in &examples {
+        let mut diagnostics = Diagnostics::default();
+        let publication = presse::load::from_markdown(markdown);
+        let publication = presse::passes::ids::run(publication, &mut diagnostics);
+        let typeset = presse::typst::typeset(&publication, Path::new("."), environment(), &style, &mut diagnostics);
+        let errors: Vec<String> =
+            diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        let Some(typeset) = typeset.filter(|_| errors.is_empty()) else {
+            failures.push(format!("example {number} (spec.txt:{line}): {errors:?}"));
+            continue;
+        };
+        if presse::typst::export_pdf(&typeset, &publication, &mut diagnostics).is_none() {
+            failures.push(format!("example {number} (spec.txt:{line}): PDF export failed"));
+            continue;
+        }
+        let wanted = model_text(&publication.chapters[0]);
+        let laid_out = presse::typst::laid_out_text(&typeset.document);
+        if let Err(why) = is_subsequence(&wanted, &laid_out) {
+            failures.push(format!("example {number} (spec.txt:{line}): {why}\n  markdown: {markdown:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of 655 examples failed:\n{}", failures.len(), failures.join("\n"));
+}
