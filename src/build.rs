@@ -24,6 +24,8 @@ pub struct BuildConfig {
     pub emit_typst: bool,
     /// Let typst use the system's fonts too.
     pub system_fonts: bool,
+    /// Also render every page to PNG, and a contact sheet, under `<publication>/preview/`.
+    pub preview: bool,
 }
 
 /// One edition written.
@@ -130,6 +132,9 @@ fn build_publication(
     let (Some(pdf), Some(typeset)) = (pdf, typeset) else { return Ok(()) };
     let path = dir.join(format!("{name}.pdf"));
     write_atomic(&path, &pdf)?;
+    if config.preview {
+        write_previews(&dir.join("preview"), &typeset.document)?;
+    }
     report.editions.push(Edition {
         publication: name.to_string(),
         path,
@@ -137,5 +142,23 @@ fn build_publication(
         pages: typeset.document.pages().len(),
         seconds: started.elapsed().as_secs_f64(),
     });
+    Ok(())
+}
+
+/// Writes `page-001.png` … and `contact-sheet.png`, removing pages left from a longer edition.
+fn write_previews(dir: &Path, document: &typst_layout::PagedDocument) -> Result<()> {
+    let previews = crate::preview::render(document);
+    for (index, png) in previews.pages.iter().enumerate() {
+        write_atomic(&dir.join(format!("page-{:03}.png", index + 1)), png)?;
+    }
+    write_atomic(&dir.join("contact-sheet.png"), &previews.sheet)?;
+    let count = previews.pages.len();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let number = name.strip_prefix("page-").and_then(|n| n.strip_suffix(".png"));
+        if number.and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| n > count) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
     Ok(())
 }

@@ -9,5 +9,6 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod passes;
+pub mod preview;
 pub mod styles;
 pub mod typst;

@@ -41,6 +41,10 @@ struct BuildArgs {
     /// then renders the same bytes).
     #[arg(long)]
     system_fonts: bool,
+    /// Also render every page to PNG, and a contact sheet of spreads, into
+    /// <out>/<publication>/preview/.
+    #[arg(long)]
+    preview: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +62,7 @@ impl BuildArgs {
             publications: self.publications,
             emit_typst: self.emit.contains(&Emit::Typst),
             system_fonts: self.system_fonts,
+            preview: self.preview,
         }
     }
 }

@@ -98,10 +98,11 @@ impl Reader {
         if let [Inline { kind: InlineKind::Image(_), .. }] = inlines.as_slice()
             && let Some(Inline { kind: InlineKind::Image(image), pos }) = inlines.pop()
         {
-            let caption = node
-                .first_child()
-                .map(|img| self.inlines(img))
-                .unwrap_or_else(|| vec![Inline::new(pos, InlineKind::Text(image.alt.clone()))]);
+            // The title, when given, is the caption; else the alt text is.
+            let caption = match (image.title.trim(), node.first_child()) {
+                ("", Some(img)) => self.inlines(img),
+                (title, _) => vec![Inline::new(pos, InlineKind::Text(title.to_string()))],
+            };
             return BlockKind::Figure { image, caption };
         }
         BlockKind::Paragraph(inlines)
@@ -225,7 +226,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_image_is_a_figure_with_its_alt_as_caption() {
+    fn a_lone_image_is_a_figure_captioned_by_its_title() {
         let got = blocks("![Une *vue*](images/a.png \"t\")\n");
         let [BlockKind::Figure { image, caption }] = got.as_slice() else {
             panic!("not a figure: {got:?}")
@@ -233,6 +234,9 @@ mod tests {
         assert_eq!(image.src, "images/a.png");
         assert_eq!(image.alt, "Une vue");
         assert_eq!(image.title, "t");
+        assert_eq!(crate::model::plain_text(caption), "t");
+        let got = blocks("![Une *vue*](images/a.png)\n");
+        let [BlockKind::Figure { caption, .. }] = got.as_slice() else { panic!() };
         assert_eq!(crate::model::plain_text(caption), "Une vue");
     }
 
