@@ -22,6 +22,18 @@ struct Cli {
 enum Command {
     /// Build publications from sources/ into output/<publication>/.
     Build(BuildArgs),
+    /// List the font families a style or a raw typst block can use.
+    Fonts(FontsArgs),
+}
+
+#[derive(clap::Args)]
+struct FontsArgs {
+    /// The project root, whose fonts/ folder adds to the built-in fonts.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include the fonts installed on this machine.
+    #[arg(long)]
+    system_fonts: bool,
 }
 
 #[derive(clap::Args)]
@@ -70,6 +82,13 @@ impl BuildArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Fonts(args) => {
+            let env = presse::build::project_environment(&args.root, args.system_fonts);
+            for family in env.fonts().families() {
+                println!("{family}");
+            }
+            ExitCode::SUCCESS
+        }
         Command::Build(args) => match build(&args.config()) {
             Ok(report) => summarise(&report),
             Err(err) => {

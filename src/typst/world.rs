@@ -13,21 +13,44 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
-/// The fonts every compilation may use: `fonts/` of the project, typst's embedded fonts,
-/// and the system's only when asked.
+/// presse's own fonts (this repository's `fonts/`, open licences), built into the binary.
+const BUILT_IN_FONTS: [(&str, &[u8]); 13] = [
+    ("inter/Inter-Bold.otf", include_bytes!("../../fonts/inter/Inter-Bold.otf")),
+    ("inter/Inter-BoldItalic.otf", include_bytes!("../../fonts/inter/Inter-BoldItalic.otf")),
+    ("inter/Inter-Italic.otf", include_bytes!("../../fonts/inter/Inter-Italic.otf")),
+    ("inter/Inter-Medium.otf", include_bytes!("../../fonts/inter/Inter-Medium.otf")),
+    ("inter/Inter-Regular.otf", include_bytes!("../../fonts/inter/Inter-Regular.otf")),
+    ("inter/Inter-SemiBold.otf", include_bytes!("../../fonts/inter/Inter-SemiBold.otf")),
+    ("montserrat/Montserrat_400Regular.ttf", include_bytes!("../../fonts/montserrat/Montserrat_400Regular.ttf")),
+    ("montserrat/Montserrat_400Regular_Italic.ttf", include_bytes!("../../fonts/montserrat/Montserrat_400Regular_Italic.ttf")),
+    ("montserrat/Montserrat_500Medium.ttf", include_bytes!("../../fonts/montserrat/Montserrat_500Medium.ttf")),
+    ("montserrat/Montserrat_600SemiBold.ttf", include_bytes!("../../fonts/montserrat/Montserrat_600SemiBold.ttf")),
+    ("montserrat/Montserrat_700Bold.ttf", include_bytes!("../../fonts/montserrat/Montserrat_700Bold.ttf")),
+    ("montserrat/Montserrat_700Bold_Italic.ttf", include_bytes!("../../fonts/montserrat/Montserrat_700Bold_Italic.ttf")),
+    ("montserrat/Montserrat_800ExtraBold.ttf", include_bytes!("../../fonts/montserrat/Montserrat_800ExtraBold.ttf")),
+];
+
+/// The fonts every compilation may use: a project's `fonts/`, presse's and typst's built-in
+/// fonts, and the system's only when asked.
 pub struct Fonts {
     store: FontStore,
 }
 
 impl Fonts {
-    /// Loads the fonts under `dirs` (recursively), then the embedded ones, then maybe the system's.
+    /// Loads the fonts under `dirs` (recursively), then the built-in ones, then maybe the system's.
     pub fn load(dirs: &[PathBuf], system: bool) -> Fonts {
         let mut store = FontStore::new();
         for dir in dirs {
-            let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
+            let mut found: Vec<_> = typst_kit::fonts::scan(dir).filter(|(f, _)| !is_built_in(&f.path)).collect();
             // The scan order depends on the file system; sort for the same bytes everywhere.
             found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
             store.extend(found);
+        }
+        for (_, data) in BUILT_IN_FONTS {
+            store.extend(Font::iter(Bytes::new(data)).map(|font| {
+                let info = font.info().clone();
+                (font, info)
+            }));
         }
         store.extend(typst_kit::fonts::embedded());
         if system {
@@ -40,6 +63,12 @@ impl Fonts {
     pub fn families(&self) -> Vec<String> {
         self.store.book().families().map(|(name, _)| name.to_string()).collect()
     }
+}
+
+/// Whether a font file is one of the built-in ones (as when presse builds its own repository).
+fn is_built_in(path: &Path) -> bool {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    BUILT_IN_FONTS.iter().any(|(name, data)| path.ends_with(name) && data.len() as u64 == size)
 }
 
 /// The shared, expensive parts of a world: the standard library and the fonts.
