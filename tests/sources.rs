@@ -1,0 +1,31 @@
+//! Every sample publication in `sources/` builds cleanly: no error, no warning.
+
+mod common;
+
+use std::path::Path;
+
+use common::run_presse;
+
+#[test]
+fn every_sample_publication_builds_without_a_warning() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let (code, stderr) = run_presse(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "warnings:\n{stderr}");
+    let samples = std::fs::read_dir(root.join("sources")).unwrap().flatten().count();
+    assert!(samples > 0, "sources/ holds no publication");
+    for entry in std::fs::read_dir(root.join("sources")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pdf = out.path().join(&name).join(format!("{name}.pdf"));
+        assert!(pdf.is_file(), "no PDF for {name}");
+        let fonts = common::tool("pdffonts", &[pdf.to_str().unwrap()]);
+        assert!(fonts.lines().skip(2).all(|row| row.contains(" yes yes ")), "{fonts}");
+    }
+}
