@@ -175,8 +175,25 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         Diagnostic::error(file, pos, format!("bad front matter: {message}"))
-            .with_hint("front matter takes title, author, lang and description")
+            .with_hint("front matter takes title, author, lang, description and typography (true or false)")
     })
+}
+
+/// A one-chapter publication from Markdown in memory, as if it were `sources/memoire/texte.md`.
+pub fn from_markdown(markdown: &str) -> Publication {
+    let dir = PathBuf::from("sources/memoire");
+    let path = dir.join("texte.md");
+    let manifest = Manifest::parse("title = \"Texte\"\ndate = \"2011-10-01\"\n", &path)
+        .expect("a fixed, valid manifest");
+    let parsed = parse::parse(markdown, 1);
+    let chapter = Chapter {
+        path,
+        slug: "texte".into(),
+        front: FrontMatter::default(),
+        blocks: parsed.blocks,
+        notes: parsed.notes,
+    };
+    Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter] }
 }
 
 #[cfg(test)]
@@ -204,21 +221,4 @@ mod tests {
     fn an_unclosed_front_matter_is_an_error() {
         assert!(split_front_matter("---\ntitle: x\n", Path::new("a.md")).is_err());
     }
-}
-
-/// A one-chapter publication from Markdown in memory, as if it were `sources/memoire/texte.md`.
-pub fn from_markdown(markdown: &str) -> Publication {
-    let dir = PathBuf::from("sources/memoire");
-    let path = dir.join("texte.md");
-    let manifest = Manifest::parse("title = \"Texte\"\ndate = \"2011-10-01\"\n", &path)
-        .expect("a fixed, valid manifest");
-    let parsed = parse::parse(markdown, 1);
-    let chapter = Chapter {
-        path,
-        slug: "texte".into(),
-        front: FrontMatter::default(),
-        blocks: parsed.blocks,
-        notes: parsed.notes,
-    };
-    Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter] }
 }

@@ -63,6 +63,8 @@ pub struct FrontMatter {
     pub lang: Option<String>,
     /// A short summary of the chapter.
     pub description: Option<String>,
+    /// `false` turns the typography pass off for this chapter; it is on by default.
+    pub typography: Option<bool>,
 }
 
 /// A footnote definition.

@@ -2,6 +2,7 @@
 
 pub mod ids;
 pub mod images;
+pub mod typography;
 
 use std::path::Path;
 
@@ -10,6 +11,7 @@ use crate::model::Publication;
 
 /// Runs every pass, in order, as both editions need them.
 pub fn run(publication: Publication, root: &Path, diagnostics: &mut Diagnostics) -> Publication {
+    let publication = typography::run(publication, diagnostics);
     let publication = ids::run(publication, diagnostics);
     images::run(publication, root, diagnostics)
 }
