@@ -109,7 +109,9 @@ fn build_publication(
     let dir = edition_dir(&config.out, name)?;
     clean_temporaries(&dir);
     let diagnostics = &mut report.diagnostics;
-    let Some(publication) = prepare(&config.root, name, diagnostics) else { return Ok(()) };
+    let Some(publication) = prepare(&config.root, name, diagnostics) else {
+        return Ok(());
+    };
     let style = match styles::resolve(&config.root, &publication) {
         Ok(style) => style,
         Err(d) => {
@@ -129,7 +131,9 @@ fn build_publication(
         _ => None,
     };
     diagnostics.extend(found);
-    let (Some(pdf), Some(typeset)) = (pdf, typeset) else { return Ok(()) };
+    let (Some(pdf), Some(typeset)) = (pdf, typeset) else {
+        return Ok(());
+    };
     let path = dir.join(format!("{name}.pdf"));
     write_atomic(&path, &pdf)?;
     if config.preview {

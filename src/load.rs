@@ -106,8 +106,9 @@ fn chapter_files(
     for name in listed {
         let file = dir.join(name);
         let bad = |message: String| {
-            Diagnostic::error(&manifest_path, at, message)
-                .with_hint("list the chapter files by their names in this folder, e.g. \"01-edito.md\"")
+            Diagnostic::error(&manifest_path, at, message).with_hint(
+                "list the chapter files by their names in this folder, e.g. \"01-edito.md\"",
+            )
         };
         if name.contains("..") || Path::new(name).is_absolute() || !name.ends_with(".md") {
             return Err(bad(format!("`{name}` is not a Markdown file of this publication")));
@@ -174,8 +175,9 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
             .map_or(Pos::new(2, 1), |l| Pos::new(l.line() as u32 + 1, l.column() as u32));
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        Diagnostic::error(file, pos, format!("bad front matter: {message}"))
-            .with_hint("front matter takes title, author, lang, description and typography (true or false)")
+        Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_hint(
+            "front matter takes title, author, lang, description and typography (true or false)",
+        )
     })
 }
 

@@ -26,7 +26,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Removes temporary files left by an interrupted build in `dir`.
 pub fn clean_temporaries(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         if entry.file_name().to_string_lossy().contains(".presse-tmp-") {
             let _ = fs::remove_file(entry.path());

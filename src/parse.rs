@@ -140,7 +140,9 @@ impl Reader {
     fn inlines<'a>(&self, node: &'a AstNode<'a>) -> Vec<Inline> {
         let mut out: Vec<Inline> = Vec::new();
         for child in node.children() {
-            let Some(inline) = self.inline(child) else { continue };
+            let Some(inline) = self.inline(child) else {
+                continue;
+            };
             // comrak splits text at special characters; merge adjacent runs.
             if let (Some(Inline { kind: InlineKind::Text(prev), .. }), InlineKind::Text(next)) =
                 (out.last_mut(), &inline.kind)
@@ -201,12 +203,9 @@ fn code_block(info: &str, literal: &str, pos: Pos) -> BlockKind {
 
 /// URLs with a scheme are external; everything else points inside the publication.
 fn link_target(url: &str) -> LinkTarget {
-    let has_scheme = url
-        .split_once(':')
-        .is_some_and(|(scheme, _)| {
-            scheme.len() > 1
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        });
+    let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     if has_scheme { LinkTarget::Url(url.to_string()) } else { LinkTarget::Local(url.to_string()) }
 }
 
@@ -257,10 +256,15 @@ mod tests {
         assert_eq!(parsed.notes[0].label, "n");
         let BlockKind::Paragraph(p) = &parsed.blocks[0].kind else { panic!() };
         assert!(matches!(&p[1].kind, InlineKind::NoteRef(n) if n == "n"));
-        assert!(matches!(&p[3].kind, InlineKind::Link { target: LinkTarget::Local(t), .. } if t == "b.md#c"));
+        assert!(
+            matches!(&p[3].kind, InlineKind::Link { target: LinkTarget::Local(t), .. } if t == "b.md#c")
+        );
         assert!(matches!(&p[5].kind, InlineKind::Link { target: LinkTarget::Url(_), .. }));
         let BlockKind::List(list) = &parsed.blocks[1].kind else { panic!() };
-        assert_eq!(list.items.iter().map(|i| i.task).collect::<Vec<_>>(), [Some(true), Some(false)]);
+        assert_eq!(
+            list.items.iter().map(|i| i.task).collect::<Vec<_>>(),
+            [Some(true), Some(false)]
+        );
         let BlockKind::Table(table) = &parsed.blocks[2].kind else { panic!() };
         assert_eq!(table.aligns, [Align::Left, Align::Right]);
         assert_eq!(table.rows.len(), 1);

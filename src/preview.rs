@@ -48,7 +48,8 @@ fn contact_sheet(thumbs: &[RgbaImage]) -> RgbaImage {
     let rows = slots.div_ceil(2 * SPREADS_PER_ROW).max(1);
     let sheet_width = SPREADS_PER_ROW * (2 * width + GAP) + GAP;
     let sheet_height = rows * (height + GAP) + GAP;
-    let mut sheet = RgbaImage::from_pixel(sheet_width, sheet_height, image::Rgba([96, 98, 104, 255]));
+    let mut sheet =
+        RgbaImage::from_pixel(sheet_width, sheet_height, image::Rgba([96, 98, 104, 255]));
     for (index, thumb) in thumbs.iter().enumerate() {
         let slot = index as u32 + 1;
         let (spread, side) = (slot / 2, slot % 2);

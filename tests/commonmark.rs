@@ -92,7 +92,10 @@ fn is_subsequence(wanted: &str, laid_out: &str) -> Result<(), String> {
     let mut seen = String::new();
     for c in wanted.chars().filter(|c| !c.is_whitespace() && !c.is_control()) {
         if !haystack.any(|h| h == c) {
-            return Err(format!("lost {c:?} after {:?}", seen.chars().rev().take(30).collect::<String>()));
+            return Err(format!(
+                "lost {c:?} after {:?}",
+                seen.chars().rev().take(30).collect::<String>()
+            ));
         }
         seen.push(c);
     }
@@ -110,7 +113,13 @@ fn every_spec_example_compiles_and_keeps_its_text() {
         let mut diagnostics = Diagnostics::default();
         let publication = presse::load::from_markdown(markdown);
         let publication = presse::passes::ids::run(publication, &mut diagnostics);
-        let typeset = presse::typst::typeset(&publication, Path::new("."), environment(), &style, &mut diagnostics);
+        let typeset = presse::typst::typeset(
+            &publication,
+            Path::new("."),
+            environment(),
+            &style,
+            &mut diagnostics,
+        );
         let errors: Vec<String> =
             diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
         let Some(typeset) = typeset.filter(|_| errors.is_empty()) else {
@@ -124,8 +133,15 @@ fn every_spec_example_compiles_and_keeps_its_text() {
         let wanted = model_text(&publication.chapters[0]);
         let laid_out = presse::typst::laid_out_text(&typeset.document);
         if let Err(why) = is_subsequence(&wanted, &laid_out) {
-            failures.push(format!("example {number} (spec.txt:{line}): {why}\n  markdown: {markdown:?}"));
+            failures.push(format!(
+                "example {number} (spec.txt:{line}): {why}\n  markdown: {markdown:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of 655 examples failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of 655 examples failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -18,7 +18,8 @@ fn assert_error(files: &[(&str, &[u8])], expected: &str) {
     assert!(stderr.contains(expected), "expected `{expected}` in:\n{stderr}");
     assert!(stderr.contains("hint:"), "no hint in:\n{stderr}");
     let output = dir.path().join("output/p");
-    let written: Vec<_> = std::fs::read_dir(&output).map(|d| d.flatten().collect()).unwrap_or_default();
+    let written: Vec<_> =
+        std::fs::read_dir(&output).map(|d| d.flatten().collect()).unwrap_or_default();
     assert!(written.is_empty(), "a failed build wrote {written:?}");
 }
 
@@ -52,7 +53,10 @@ fn bad_toml_names_its_line() {
 #[test]
 fn an_unknown_manifest_field_is_an_error() {
     assert_error(
-        &[("sources/p/publication.toml", &manifest("auteurs = [\"x\"]\n")), ("sources/p/a.md", b"x\n")],
+        &[
+            ("sources/p/publication.toml", &manifest("auteurs = [\"x\"]\n")),
+            ("sources/p/a.md", b"x\n"),
+        ],
         "sources/p/publication.toml:4:1: error: unknown field `auteurs`",
     );
 }
@@ -60,7 +64,10 @@ fn an_unknown_manifest_field_is_an_error() {
 #[test]
 fn an_unknown_style_is_an_error() {
     assert_error(
-        &[("sources/p/publication.toml", &manifest("style = \"gazette\"\n")), ("sources/p/a.md", b"x\n")],
+        &[
+            ("sources/p/publication.toml", &manifest("style = \"gazette\"\n")),
+            ("sources/p/a.md", b"x\n"),
+        ],
         "sources/p/publication.toml:4:1: error: unknown style `gazette`",
     );
 }
@@ -68,7 +75,10 @@ fn an_unknown_style_is_an_error() {
 #[test]
 fn a_missing_chapter_in_the_list_is_an_error() {
     assert_error(
-        &[("sources/p/publication.toml", &manifest("chapters = [\"absent.md\"]\n")), ("sources/p/a.md", b"x\n")],
+        &[
+            ("sources/p/publication.toml", &manifest("chapters = [\"absent.md\"]\n")),
+            ("sources/p/a.md", b"x\n"),
+        ],
         "sources/p/publication.toml:4:1: error: the chapter `absent.md` does not exist",
     );
 }
@@ -111,7 +121,8 @@ fn raw_typst_cannot_read_outside_the_project() {
 
 #[test]
 fn a_failed_rebuild_keeps_the_previous_edition() {
-    let dir = project(&[("sources/p/publication.toml", &manifest("")), ("sources/p/a.md", b"# Bon\n")]);
+    let dir =
+        project(&[("sources/p/publication.toml", &manifest("")), ("sources/p/a.md", b"# Bon\n")]);
     let root = dir.path().to_str().unwrap();
     assert_eq!(run_presse(&["build", "--root", root]).0, 0);
     let pdf = dir.path().join("output/p/p.pdf");

@@ -17,13 +17,21 @@ fn blocks_around(s: &str) -> Vec<Block> {
     let at = |kind| Block { pos: Pos::new(1, 1), kind };
     let link = Inline::new(
         Pos::new(1, 1),
-        InlineKind::Link { target: LinkTarget::Url("https://paris.fr".into()), title: String::new(), content: text(s) },
+        InlineKind::Link {
+            target: LinkTarget::Url("https://paris.fr".into()),
+            title: String::new(),
+            content: text(s),
+        },
     );
     vec![
         at(BlockKind::Paragraph(text(s))),
         at(BlockKind::Heading { level: 2, id: "h".into(), content: text(s) }),
         at(BlockKind::Paragraph(vec![link])),
-        at(BlockKind::Table(Table { aligns: vec![Align::Left], header: vec![text("t")], rows: vec![vec![text(s)]] })),
+        at(BlockKind::Table(Table {
+            aligns: vec![Align::Left],
+            header: vec![text("t")],
+            rows: vec![vec![text(s)]],
+        })),
     ]
 }
 
@@ -37,7 +45,13 @@ fn laid_out(s: &str) -> Result<String, String> {
     publication.chapters[0].blocks = blocks_around(s);
     let style = presse::styles::resolve(Path::new("."), &publication).unwrap();
     let mut diagnostics = Diagnostics::default();
-    let typeset = presse::typst::typeset(&publication, Path::new("."), common::environment(), &style, &mut diagnostics);
+    let typeset = presse::typst::typeset(
+        &publication,
+        Path::new("."),
+        common::environment(),
+        &style,
+        &mut diagnostics,
+    );
     match typeset {
         Some(t) if !diagnostics.has_errors() => Ok(presse::typst::laid_out_text(&t.document)),
         _ => Err(format!("{:?}", diagnostics.0)),
@@ -58,7 +72,8 @@ proptest! {
 
 #[test]
 fn typst_syntax_in_text_is_never_evaluated() {
-    let hostile = "#set page(fill: red) #read(\"/etc/passwd\") $x^2$ <l> @l // c /* c */ \\ `r` *s* _e_ = h";
+    let hostile =
+        "#set page(fill: red) #read(\"/etc/passwd\") $x^2$ <l> @l // c /* c */ \\ `r` *s* _e_ = h";
     let laid = laid_out(hostile).unwrap();
     assert!(comparable(&laid).contains(&comparable(hostile)), "{laid}");
 }

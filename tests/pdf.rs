@@ -10,7 +10,8 @@ use common::{fixture, run_presse, tool};
 fn build_basic(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
     let out = tempfile::tempdir().unwrap();
     let root = fixture("basic");
-    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--out", out.path().to_str().unwrap()];
+    let mut args =
+        vec!["build", "--root", root.to_str().unwrap(), "--out", out.path().to_str().unwrap()];
     args.extend_from_slice(extra);
     let (code, stderr) = run_presse(&args);
     assert_eq!(code, 0, "{stderr}");

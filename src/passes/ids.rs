@@ -36,14 +36,20 @@ fn assign_heading_ids(
     let mut map = HashMap::new();
     let path = chapter.path.clone();
     chapter.visit_blocks_mut(&mut |block| {
-        let BlockKind::Heading { id, content, .. } = &mut block.kind else { return };
+        let BlockKind::Heading { id, content, .. } = &mut block.kind else {
+            return;
+        };
         let written = if id.is_empty() { slugify(&plain_text(content)) } else { slugify(id) };
         let explicit = !id.is_empty();
         let unique_id = unique(&written, taken);
         if explicit && unique_id != written {
             diagnostics.push(
-                Diagnostic::warning(&path, block.pos, format!("the id `{written}` is already used"))
-                    .with_hint(format!("this heading gets `{unique_id}`; give it another id")),
+                Diagnostic::warning(
+                    &path,
+                    block.pos,
+                    format!("the id `{written}` is already used"),
+                )
+                .with_hint(format!("this heading gets `{unique_id}`; give it another id")),
             );
         }
         map.entry(written).or_insert_with(|| unique_id.clone());
@@ -203,7 +209,10 @@ mod tests {
 
     #[test]
     fn slugs_are_ascii_and_start_with_a_letter() {
-        assert_eq!(slugify("Le Schéma directeur d’Île-de-France"), "le-schema-directeur-d-ile-de-france");
+        assert_eq!(
+            slugify("Le Schéma directeur d’Île-de-France"),
+            "le-schema-directeur-d-ile-de-france"
+        );
         assert_eq!(slugify("2011 en chiffres"), "s-2011-en-chiffres");
         assert_eq!(slugify("« ! »"), "");
     }

@@ -10,7 +10,11 @@ use crate::passes::ids::{normalise, percent_decode};
 pub const FORMATS: [&str; 6] = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
 /// Sets `path` on every image whose file exists inside the project; reports the others.
-pub fn run(mut publication: Publication, root: &Path, diagnostics: &mut Diagnostics) -> Publication {
+pub fn run(
+    mut publication: Publication,
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Publication {
     for chapter in &mut publication.chapters {
         let file = chapter.path.clone();
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -40,7 +44,8 @@ pub fn resolve(root: &Path, dir: &Path, src: &str) -> Result<PathBuf, (String, S
     if decoded.contains("://") || decoded.starts_with("data:") || decoded.starts_with("file:") {
         return Err((
             format!("the image `{src}` is not a local file"),
-            "download the image into the publication's images/ folder and link it relatively".into(),
+            "download the image into the publication's images/ folder and link it relatively"
+                .into(),
         ));
     }
     if decoded.is_empty() || Path::new(&decoded).is_absolute() {

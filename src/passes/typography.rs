@@ -69,11 +69,7 @@ pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publ
         if chapter.front.typography == Some(false) {
             continue;
         }
-        let tag = chapter
-            .front
-            .lang
-            .as_deref()
-            .unwrap_or(&publication.manifest.lang);
+        let tag = chapter.front.lang.as_deref().unwrap_or(&publication.manifest.lang);
         let language = Language::of(tag);
         chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
         let front = &mut chapter.front;
@@ -108,11 +104,7 @@ fn apply_to_block(language: Language, block: &mut Block) {
             image.alt = apply_to_text(language, &image.alt);
         }
         BlockKind::Table(table) => {
-            for cell in table
-                .header
-                .iter_mut()
-                .chain(table.rows.iter_mut().flatten())
-            {
+            for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
                 apply(language, cell);
             }
         }
@@ -139,11 +131,7 @@ pub fn apply(language: Language, inlines: &mut Vec<Inline>) {
 pub fn apply_to_text(language: Language, text: &str) -> String {
     let mut cells: Vec<Cell> = text.chars().map(|ch| Cell::text(ch, 0)).collect();
     rules::lock_addresses(&mut cells);
-    language
-        .rewrite(cells)
-        .into_iter()
-        .map(|cell| cell.ch)
-        .collect()
+    language.rewrite(cells).into_iter().map(|cell| cell.ch).collect()
 }
 
 /// The French rules on a plain text (see [`apply_to_text`]).
@@ -188,16 +176,9 @@ fn write_back(inlines: &mut Vec<Inline>, runs: &mut impl Iterator<Item = Vec<Cel
 fn text_inlines(pos: Pos, cells: &[Cell]) -> Vec<Inline> {
     let to_inline = |part: &[Cell]| {
         let text = Inline::new(pos, InlineKind::Text(part.iter().map(|c| c.ch).collect()));
-        if part[0].sup {
-            Inline::new(pos, InlineKind::Super(vec![text]))
-        } else {
-            text
-        }
+        if part[0].sup { Inline::new(pos, InlineKind::Super(vec![text])) } else { text }
     };
-    cells
-        .chunk_by(|a, b| a.sup == b.sup)
-        .map(to_inline)
-        .collect()
+    cells.chunk_by(|a, b| a.sup == b.sup).map(to_inline).collect()
 }
 
 /// The children the pass reads as part of the paragraph's text, for inlines that have them.
@@ -273,33 +254,21 @@ mod tests {
         ("\"Bonjour\"", "«\u{202f}Bonjour\u{202f}»"),
         ("\" Bonjour \"", "«\u{202f}Bonjour\u{202f}»"),
         ("Il dit \"oui\".", "Il dit «\u{202f}oui\u{202f}»."),
-        (
-            "\"Il a dit \"non\" hier\"",
-            "«\u{202f}Il a dit “non” hier\u{202f}»",
-        ),
+        ("\"Il a dit \"non\" hier\"", "«\u{202f}Il a dit “non” hier\u{202f}»"),
         ("« Il a dit \"non\" »", "«\u{202f}Il a dit “non”\u{202f}»"),
-        (
-            "\"Quoi ?\" dit-il.",
-            "«\u{202f}Quoi\u{202f}?\u{202f}» dit-il.",
-        ),
+        ("\"Quoi ?\" dit-il.", "«\u{202f}Quoi\u{202f}?\u{202f}» dit-il."),
         ("(\"mot\")", "(«\u{202f}mot\u{202f}»)"),
         ("C'est \"l'été\"", "C’est «\u{202f}l’été\u{202f}»"),
         ("aujourd'hui", "aujourd’hui"),
         ("Et puis...", "Et puis…"),
         ("Quatre....", "Quatre...."),
         ("Paris - la ville - brille", "Paris – la ville – brille"),
-        (
-            "Saint-Denis et Choisy-le-Roi",
-            "Saint-Denis et Choisy-le-Roi",
-        ),
+        ("Saint-Denis et Choisy-le-Roi", "Saint-Denis et Choisy-le-Roi"),
         // 3. Numbers, units, abbreviations, civilities
         ("1,57 million", "1,57\u{a0}million"),
         ("12 000 habitants", "12\u{202f}000 habitants"),
         ("1 234 567 euros", "1\u{202f}234\u{202f}567 euros"),
-        (
-            "en 2020 100 000 personnes",
-            "en 2020 100\u{202f}000 personnes",
-        ),
+        ("en 2020 100 000 personnes", "en 2020 100\u{202f}000 personnes"),
         ("entre 2 et 3 000", "entre 2 et 3\u{202f}000"),
         ("30 %", "30\u{202f}%"),
         ("30%", "30\u{202f}%"),
@@ -308,10 +277,7 @@ mod tests {
         ("30 €", "30\u{a0}€"),
         ("Il est 10 h 30", "Il est 10\u{a0}h 30"),
         ("3 mois", "3 mois"),
-        (
-            "Prix : 12 000 € !",
-            "Prix\u{a0}: 12\u{202f}000\u{a0}€\u{202f}!",
-        ),
+        ("Prix : 12 000 € !", "Prix\u{a0}: 12\u{202f}000\u{a0}€\u{202f}!"),
         ("n° 3", "n°\u{a0}3"),
         ("n°3", "n°\u{a0}3"),
         ("voir p. 12", "voir p.\u{a0}12"),
@@ -331,10 +297,7 @@ mod tests {
         ("le 11e", "le 11<sup>e</sup>"),
         ("le 2nd tour", "le 2<sup>nd</sup> tour"),
         ("le XIXe siècle", "le XIX<sup>e</sup> siècle"),
-        (
-            "le IIIe arrondissement",
-            "le III<sup>e</sup> arrondissement",
-        ),
+        ("le IIIe arrondissement", "le III<sup>e</sup> arrondissement"),
         ("la Ve République", "la V<sup>e</sup> République"),
         ("le 1e", "le 1e"),
         ("Le Ce De Me", "Le Ce De Me"),
@@ -346,18 +309,9 @@ mod tests {
             "Voir https://paris.fr/a?b=c !",
             "Voir [https://paris.fr/a?b=c](https://paris.fr/a?b=c)\u{202f}!",
         ),
-        (
-            "Voir <https://paris.fr/a?b=c>",
-            "Voir [https://paris.fr/a?b=c](https://paris.fr/a?b=c)",
-        ),
-        (
-            "[le site: https://x.fr/?a](https://x.fr)",
-            "[le site: https://x.fr/?a](https://x.fr)",
-        ),
-        (
-            "[le site](https://paris.fr) : ici",
-            "[le site](https://paris.fr)\u{a0}: ici",
-        ),
+        ("Voir <https://paris.fr/a?b=c>", "Voir [https://paris.fr/a?b=c](https://paris.fr/a?b=c)"),
+        ("[le site: https://x.fr/?a](https://x.fr)", "[le site: https://x.fr/?a](https://x.fr)"),
+        ("[le site](https://paris.fr) : ici", "[le site](https://paris.fr)\u{a0}: ici"),
         // 5. Across inline boundaries
         ("«*mot*»", "«\u{202f}*mot*\u{202f}»"),
         ("\"*mot*\"", "«\u{202f}*mot*\u{202f}»"),
@@ -375,10 +329,7 @@ mod tests {
         ("Wait...", "Wait…"),
         ("Really? Yes: 30 % of 12 000", "Really? Yes: 30 % of 12 000"),
         ("the 1er and XIXe", "the 1er and XIXe"),
-        (
-            "See https://x.org/it's",
-            "See [https://x.org/it's](https://x.org/it's)",
-        ),
+        ("See https://x.org/it's", "See [https://x.org/it's](https://x.org/it's)"),
     ];
 
     /// The first block's inlines after the rules of `language`, checked to be a fixed point.
@@ -411,9 +362,7 @@ mod tests {
             InlineKind::Strike(c) => format!("~~{}~~", render(c)),
             InlineKind::Super(c) => format!("<sup>{}</sup>", render(c)),
             InlineKind::Code(t) => format!("`{t}`"),
-            InlineKind::Link {
-                target, content, ..
-            } => {
+            InlineKind::Link { target, content, .. } => {
                 let (LinkTarget::Url(t) | LinkTarget::Local(t) | LinkTarget::Anchor(t)) = target;
                 format!("[{}]({t})", render(content))
             }
@@ -432,12 +381,7 @@ mod tests {
                 (got != expected).then(|| format!("{input:?}\n  want {expected:?}\n  got  {got:?}"))
             })
             .collect();
-        assert!(
-            failures.is_empty(),
-            "{} failing:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
     }
 
     #[test]
@@ -473,14 +417,8 @@ mod tests {
             french("Voir https://paris.fr/a?b=c ; ou"),
             "Voir https://paris.fr/a?b=c\u{202f}; ou"
         );
-        assert_eq!(
-            french("(www.paris.fr/x?y) !"),
-            "(www.paris.fr/x?y)\u{202f}!"
-        );
-        assert_eq!(
-            french("Écrire à l'a.b@paris.fr."),
-            "Écrire à l'a.b@paris.fr."
-        );
+        assert_eq!(french("(www.paris.fr/x?y) !"), "(www.paris.fr/x?y)\u{202f}!");
+        assert_eq!(french("Écrire à l'a.b@paris.fr."), "Écrire à l'a.b@paris.fr.");
         assert_eq!(french("mailto:x@y.fr"), "mailto:x@y.fr");
     }
 
@@ -508,11 +446,7 @@ mod tests {
         let mut chapter = chapter(None, None);
         chapter.blocks = parsed.blocks;
         let publication = run(publication("fr", chapter), &mut Diagnostics::default());
-        let texts: Vec<String> = publication.chapters[0]
-            .blocks
-            .iter()
-            .map(block_text)
-            .collect();
+        let texts: Vec<String> = publication.chapters[0].blocks.iter().map(block_text).collect();
         assert_eq!(texts, ["«\u{202f}Il dit", "«\u{202f}oui\u{202f}»"]);
     }
 
@@ -529,10 +463,7 @@ mod tests {
         for (manifest_lang, lang, switch, expected) in cases {
             let mut chapter = chapter(lang, switch);
             chapter.blocks = crate::parse::parse("\"Oui\"!", 1).blocks;
-            let publication = run(
-                publication(manifest_lang, chapter),
-                &mut Diagnostics::default(),
-            );
+            let publication = run(publication(manifest_lang, chapter), &mut Diagnostics::default());
             let got = block_text(&publication.chapters[0].blocks[0]);
             assert_eq!(got, expected, "{manifest_lang} {lang:?} {switch:?}");
         }
@@ -548,14 +479,10 @@ mod tests {
         let publication = run(publication("fr", chapter), &mut Diagnostics::default());
         let chapter = &publication.chapters[0];
         assert_eq!(block_text(&chapter.blocks[0]), "Titre\u{a0}: sous-titre");
-        let BlockKind::Figure { image, caption } = &chapter.blocks[1].kind else {
-            panic!()
-        };
+        let BlockKind::Figure { image, caption } = &chapter.blocks[1].kind else { panic!() };
         assert_eq!(image.alt, "Vue «\u{202f}aérienne\u{202f}»");
         assert_eq!(plain_text(caption), image.alt);
-        let BlockKind::Table(table) = &chapter.blocks[2].kind else {
-            panic!()
-        };
+        let BlockKind::Table(table) = &chapter.blocks[2].kind else { panic!() };
         assert_eq!(plain_text(&table.header[0]), "a\u{202f}; b");
         assert_eq!(plain_text(&table.rows[0][0]), "c\u{202f}!");
         assert_eq!(block_text(&chapter.notes[0].blocks[0]), "Note\u{202f}?");
@@ -596,11 +523,8 @@ mod tests {
     }
 
     fn chapter(lang: Option<&str>, typography: Option<bool>) -> Chapter {
-        let front = FrontMatter {
-            lang: lang.map(str::to_string),
-            typography,
-            ..Default::default()
-        };
+        let front =
+            FrontMatter { lang: lang.map(str::to_string), typography, ..Default::default() };
         Chapter {
             path: PathBuf::from("a.md"),
             slug: "a".into(),

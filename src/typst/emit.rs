@@ -55,7 +55,8 @@ impl SourceMap {
 
 /// Writes the typst source of a publication for the style template.
 pub fn emit(publication: &Publication, diagnostics: &mut Diagnostics) -> TypstSource {
-    let mut emitter = Emitter { source: TypstSource::default(), file: 0, notes_done: HashSet::new() };
+    let mut emitter =
+        Emitter { source: TypstSource::default(), file: 0, notes_done: HashSet::new() };
     emitter.source.map.files = publication.chapters.iter().map(|c| c.path.clone()).collect();
     emitter.header(publication);
     for (index, chapter) in publication.chapters.iter().enumerate() {
@@ -152,7 +153,8 @@ impl Emitter {
             }
             BlockKind::List(list) => self.list(list, cx),
             BlockKind::Code { lang, text } => {
-                let lang = lang.as_deref().map_or(String::new(), |l| format!("lang: {}, ", string(l)));
+                let lang =
+                    lang.as_deref().map_or(String::new(), |l| format!("lang: {}, ", string(l)));
                 let _ = write!(self.out(), "#raw(block: true, {lang}{})", string(text));
             }
             BlockKind::Raw { format, text, text_pos } if format == "typst" => {
@@ -331,7 +333,9 @@ impl Emitter {
             let _ = write!(self.out(), "#footnote(label({name}))");
             return;
         }
-        let Some(note) = cx.chapter.notes.iter().find(|n| n.label == label) else { return };
+        let Some(note) = cx.chapter.notes.iter().find(|n| n.label == label) else {
+            return;
+        };
         self.note(note, cx);
         let _ = write!(self.out(), "#label({name})");
     }
@@ -357,7 +361,9 @@ impl Context<'_> {
     fn html_dropped(&mut self, pos: Pos) {
         self.diagnostics.push(
             Diagnostic::warning(&self.chapter.path, pos, "raw HTML is left out of the PDF")
-                .with_hint("write Markdown instead, or put print-only markup in a ```{=typst} block"),
+                .with_hint(
+                    "write Markdown instead, or put print-only markup in a ```{=typst} block",
+                ),
         );
     }
 }

@@ -80,8 +80,14 @@ pub fn export_pdf(
             let manifest = publication.dir.join("publication.toml");
             for error in errors {
                 diagnostics.push(
-                    Diagnostic::error(&manifest, Pos::default(), format!("PDF export: {}", error.message))
-                        .with_hint(error.hints.iter().map(|h| h.v.to_string()).collect::<Vec<_>>().join("; ")),
+                    Diagnostic::error(
+                        &manifest,
+                        Pos::default(),
+                        format!("PDF export: {}", error.message),
+                    )
+                    .with_hint(
+                        error.hints.iter().map(|h| h.v.to_string()).collect::<Vec<_>>().join("; "),
+                    ),
                 );
             }
             None
@@ -134,7 +140,9 @@ impl Mapper<'_> {
         let (file, pos) = self.locate(diagnostic);
         let mut hints: Vec<String> = diagnostic.hints.iter().map(|h| h.v.to_string()).collect();
         if message.starts_with("unknown font family") {
-            hints.push("put the font files in the project's fonts/ folder, or use --system-fonts".into());
+            hints.push(
+                "put the font files in the project's fonts/ folder, or use --system-fonts".into(),
+            );
         }
         if hints.is_empty() {
             hints.push(self.default_hint(&file));
@@ -160,20 +168,25 @@ impl Mapper<'_> {
 
     fn locate(&self, diagnostic: &SourceDiagnostic) -> (std::path::PathBuf, Pos) {
         let fallback = (self.style.origin.clone(), Pos::default());
-        let Some(id) = diagnostic.span.id() else { return fallback };
+        let Some(id) = diagnostic.span.id() else {
+            return fallback;
+        };
         let range = self.world.range(diagnostic.span);
         let offset = range.map_or(0, |r| r.start);
         let path = id.get().vpath().get_with_slash().to_string();
         if path == MAIN_PATH {
             return match self.source.map.lookup(&self.source.text, offset) {
                 Some((file, pos)) => (file.to_path_buf(), pos),
-                None => (Path::new(MAIN_PATH).to_path_buf(), pos_of_offset(&self.source.text, offset)),
+                None => {
+                    (Path::new(MAIN_PATH).to_path_buf(), pos_of_offset(&self.source.text, offset))
+                }
             };
         }
         if path == TEMPLATE_PATH {
             return (self.style.origin.clone(), pos_of_offset(&self.style.template, offset));
         }
-        let text = typst::World::source(self.world, id).map(|s| s.text().to_string()).unwrap_or_default();
+        let text =
+            typst::World::source(self.world, id).map(|s| s.text().to_string()).unwrap_or_default();
         (path.trim_start_matches('/').into(), pos_of_offset(&text, offset))
     }
 }
@@ -209,6 +222,9 @@ mod tests {
     fn unix_times_convert_to_dates() {
         let d = datetime_of_unix(1_317_427_200 + 3661).unwrap();
         assert_eq!(d, Datetime::from_ymd_hms(2011, 10, 1, 1, 1, 1).unwrap());
-        assert_eq!(datetime_of_unix(0).unwrap(), Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0).unwrap());
+        assert_eq!(
+            datetime_of_unix(0).unwrap(),
+            Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0).unwrap()
+        );
     }
 }

@@ -21,13 +21,34 @@ const BUILT_IN_FONTS: [(&str, &[u8]); 13] = [
     ("inter/Inter-Medium.otf", include_bytes!("../../fonts/inter/Inter-Medium.otf")),
     ("inter/Inter-Regular.otf", include_bytes!("../../fonts/inter/Inter-Regular.otf")),
     ("inter/Inter-SemiBold.otf", include_bytes!("../../fonts/inter/Inter-SemiBold.otf")),
-    ("montserrat/Montserrat_400Regular.ttf", include_bytes!("../../fonts/montserrat/Montserrat_400Regular.ttf")),
-    ("montserrat/Montserrat_400Regular_Italic.ttf", include_bytes!("../../fonts/montserrat/Montserrat_400Regular_Italic.ttf")),
-    ("montserrat/Montserrat_500Medium.ttf", include_bytes!("../../fonts/montserrat/Montserrat_500Medium.ttf")),
-    ("montserrat/Montserrat_600SemiBold.ttf", include_bytes!("../../fonts/montserrat/Montserrat_600SemiBold.ttf")),
-    ("montserrat/Montserrat_700Bold.ttf", include_bytes!("../../fonts/montserrat/Montserrat_700Bold.ttf")),
-    ("montserrat/Montserrat_700Bold_Italic.ttf", include_bytes!("../../fonts/montserrat/Montserrat_700Bold_Italic.ttf")),
-    ("montserrat/Montserrat_800ExtraBold.ttf", include_bytes!("../../fonts/montserrat/Montserrat_800ExtraBold.ttf")),
+    (
+        "montserrat/Montserrat_400Regular.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_400Regular.ttf"),
+    ),
+    (
+        "montserrat/Montserrat_400Regular_Italic.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_400Regular_Italic.ttf"),
+    ),
+    (
+        "montserrat/Montserrat_500Medium.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_500Medium.ttf"),
+    ),
+    (
+        "montserrat/Montserrat_600SemiBold.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_600SemiBold.ttf"),
+    ),
+    (
+        "montserrat/Montserrat_700Bold.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_700Bold.ttf"),
+    ),
+    (
+        "montserrat/Montserrat_700Bold_Italic.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_700Bold_Italic.ttf"),
+    ),
+    (
+        "montserrat/Montserrat_800ExtraBold.ttf",
+        include_bytes!("../../fonts/montserrat/Montserrat_800ExtraBold.ttf"),
+    ),
 ];
 
 /// The fonts every compilation may use: a project's `fonts/`, presse's and typst's built-in
@@ -41,7 +62,8 @@ impl Fonts {
     pub fn load(dirs: &[PathBuf], system: bool) -> Fonts {
         let mut store = FontStore::new();
         for dir in dirs {
-            let mut found: Vec<_> = typst_kit::fonts::scan(dir).filter(|(f, _)| !is_built_in(&f.path)).collect();
+            let mut found: Vec<_> =
+                typst_kit::fonts::scan(dir).filter(|(f, _)| !is_built_in(&f.path)).collect();
             // The scan order depends on the file system; sort for the same bytes everywhere.
             found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
             store.extend(found);
@@ -81,10 +103,7 @@ pub struct Environment {
 impl Environment {
     /// A standard library and a font set, shared by every compilation.
     pub fn new(fonts: Fonts) -> Environment {
-        Environment {
-            library: Arc::new(LazyHash::new(Library::default())),
-            fonts: Arc::new(fonts),
-        }
+        Environment { library: Arc::new(LazyHash::new(Library::default())), fonts: Arc::new(fonts) }
     }
 
     /// The fonts.
@@ -112,7 +131,8 @@ impl PresseWorld {
         today: Datetime,
     ) -> PresseWorld {
         let main = file_id(main_path);
-        let memory = virtual_files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes)));
+        let memory =
+            virtual_files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes)));
         let loader = ProjectFiles {
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             memory: memory.collect(),
@@ -187,8 +207,11 @@ impl FileLoader for ProjectFiles {
         let real = path.canonicalize().map_err(|err| FileError::from_io(err, &path))?;
         if !real.starts_with(&self.root) {
             return Err(FileError::Other(Some(
-                format!("{} is outside the project root; presse reads no file there", path.display())
-                    .into(),
+                format!(
+                    "{} is outside the project root; presse reads no file there",
+                    path.display()
+                )
+                .into(),
             )));
         }
         if real.is_dir() {
@@ -205,7 +228,13 @@ mod tests {
     fn world(root: &Path) -> PresseWorld {
         let env = Environment::new(Fonts { store: FontStore::new() });
         let files = vec![("/.presse/m.typ".to_string(), b"hi".to_vec())];
-        PresseWorld::new(env, root, "/.presse/m.typ", files, Datetime::from_ymd(2011, 10, 1).unwrap())
+        PresseWorld::new(
+            env,
+            root,
+            "/.presse/m.typ",
+            files,
+            Datetime::from_ymd(2011, 10, 1).unwrap(),
+        )
     }
 
     #[test]

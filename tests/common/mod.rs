@@ -50,6 +50,10 @@ pub fn tool(program: &str, args: &[&str]) -> String {
     let output = Command::new(program).args(args).output().unwrap_or_else(|e| {
         panic!("cannot run {program} ({e}); run scripts/test, which installs the checkers")
     });
-    assert!(output.status.success(), "{program} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{program} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

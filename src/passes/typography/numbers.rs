@@ -11,9 +11,7 @@ const NUMERO: &[&str] = &["n°", "N°", "nº", "Nº"];
 /// Other abbreviations that stay on the line of the number after them.
 const BEFORE_NUMBERS: &[&str] = &["p.", "pp.", "t.", "vol.", "chap.", "fig.", "art.", "§"];
 /// Civilities that stay on the line of the name after them.
-const CIVILITIES: &[&str] = &[
-    "M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr",
-];
+const CIVILITIES: &[&str] = &["M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr"];
 
 /// `12 000` → `12 000` with U+202F: the spaces an author typed between groups of three digits.
 ///
@@ -54,9 +52,7 @@ fn grouped_number_end(cells: &[Cell], i: usize) -> Option<usize> {
 
 /// How many unlocked digits follow one another from `i`.
 fn digits_at(cells: &[Cell], i: usize) -> usize {
-    cells
-        .get(i..)
-        .map_or(0, |rest| rest.iter().take_while(|c| c.is_digit()).count())
+    cells.get(i..).map_or(0, |rest| rest.iter().take_while(|c| c.is_digit()).count())
 }
 
 /// No-break spaces: U+202F before `%`, U+00A0 before units and after `n°`, `p.`, `M.` ….
@@ -87,11 +83,8 @@ fn glued_word_at(out: &[Cell], cells: &[Cell], i: usize) -> Option<usize> {
     let next = i + cells[i..].iter().take_while(|c| c.is_space()).count();
     let first = cells.get(next)?;
     let after_number = out.last().is_some_and(Cell::is_digit) && unit_at(&cells[next..]);
-    let numbered = first.is_digit()
-        && NUMERO
-            .iter()
-            .chain(BEFORE_NUMBERS)
-            .any(|w| ends_with_word(out, w));
+    let numbered =
+        first.is_digit() && NUMERO.iter().chain(BEFORE_NUMBERS).any(|w| ends_with_word(out, w));
     let named = !first.locked
         && first.ch.is_uppercase()
         && CIVILITIES.iter().any(|w| ends_with_word(out, w));
@@ -112,10 +105,7 @@ fn unit_at(cells: &[Cell]) -> bool {
 
 /// Whether the last character before any typed spaces is a digit.
 fn last_word_char_is_digit(out: &[Cell]) -> bool {
-    out.iter()
-        .rev()
-        .find(|c| !c.is_space())
-        .is_some_and(Cell::is_digit)
+    out.iter().rev().find(|c| !c.is_space()).is_some_and(Cell::is_digit)
 }
 
 /// Whether `out` ends with `word`, unlocked, not preceded by a letter or digit.
@@ -153,11 +143,8 @@ fn ordinal_at(cells: &[Cell]) -> Option<(usize, usize)> {
         .map(|c| c.ch)
         .collect();
     let arabic = word.chars().take_while(char::is_ascii_digit).count();
-    let number_len = if arabic > 0 {
-        arabic
-    } else {
-        word.chars().take_while(|c| "IVXLC".contains(*c)).count()
-    };
+    let number_len =
+        if arabic > 0 { arabic } else { word.chars().take_while(|c| "IVXLC".contains(*c)).count() };
     let (number, suffix) = word.split_at(number_len);
     ordinal_suffix_fits(number, suffix).then(|| (number_len, suffix.chars().count()))
 }

@@ -32,22 +32,12 @@ pub struct Cell {
 impl Cell {
     /// A character of text run `seg`.
     pub fn text(ch: char, seg: usize) -> Self {
-        Cell {
-            ch,
-            seg,
-            locked: false,
-            sup: false,
-        }
+        Cell { ch, seg, locked: false, sup: false }
     }
 
     /// A locked stand-in for something that is not text.
     pub fn stand_in(ch: char) -> Self {
-        Cell {
-            ch,
-            seg: usize::MAX,
-            locked: true,
-            sup: false,
-        }
+        Cell { ch, seg: usize::MAX, locked: true, sup: false }
     }
 
     /// The same cell holding another character.
@@ -80,15 +70,9 @@ pub struct QuoteMarks {
 }
 
 /// French: « … » outside, “ … ” inside.
-pub const FRENCH_QUOTES: QuoteMarks = QuoteMarks {
-    outer: ('«', '»'),
-    inner: ('“', '”'),
-};
+pub const FRENCH_QUOTES: QuoteMarks = QuoteMarks { outer: ('«', '»'), inner: ('“', '”') };
 /// English: “ … ” for every straight double quote (nested quotes are written with `'`).
-pub const ENGLISH_QUOTES: QuoteMarks = QuoteMarks {
-    outer: ('“', '”'),
-    inner: ('“', '”'),
-};
+pub const ENGLISH_QUOTES: QuoteMarks = QuoteMarks { outer: ('“', '”'), inner: ('“', '”') };
 
 /// `...` → `…` (exactly three dots; longer runs are left alone).
 pub fn ellipsis(cells: Vec<Cell>) -> Vec<Cell> {
@@ -135,18 +119,10 @@ pub fn double_quotes(cells: Vec<Cell>, marks: &QuoteMarks) -> Vec<Cell> {
         }
         if cell.ch == '"' {
             if quote_opens(&cells[..i], &cells[i + 1..], depth) {
-                cell.ch = if depth == 0 {
-                    marks.outer.0
-                } else {
-                    marks.inner.0
-                };
+                cell.ch = if depth == 0 { marks.outer.0 } else { marks.inner.0 };
                 depth += 1;
             } else {
-                cell.ch = if depth >= 2 {
-                    marks.inner.1
-                } else {
-                    marks.outer.1
-                };
+                cell.ch = if depth >= 2 { marks.inner.1 } else { marks.outer.1 };
                 depth = depth.saturating_sub(1);
             }
         } else if cell.ch == marks.outer.0 || cell.ch == marks.inner.0 {
@@ -169,16 +145,12 @@ fn quote_opens(before: &[Cell], after: &[Cell], depth: usize) -> bool {
 
 /// Whether the text before is empty or ends with a space or an opening character.
 fn blank_before(before: &[Cell]) -> bool {
-    before
-        .last()
-        .is_none_or(|c| c.ch.is_whitespace() || OPENERS.contains(c.ch))
+    before.last().is_none_or(|c| c.ch.is_whitespace() || OPENERS.contains(c.ch))
 }
 
 /// Whether the text after is empty or starts with a space or a closing character.
 fn blank_after(after: &[Cell]) -> bool {
-    after
-        .first()
-        .is_none_or(|c| c.ch.is_whitespace() || CLOSERS.contains(c.ch))
+    after.first().is_none_or(|c| c.ch.is_whitespace() || CLOSERS.contains(c.ch))
 }
 
 /// ` - ` between two words → ` – ` (an incise).
@@ -255,11 +227,7 @@ fn push_opening_guillemet(cells: &[Cell], i: usize, out: &mut Vec<Cell>) -> usiz
     if cells.get(next).is_none_or(|c| c.ch.is_whitespace()) {
         return i + 1;
     }
-    let seg = if next > i + 1 {
-        cells[i + 1].seg
-    } else {
-        cells[i].seg
-    };
+    let seg = if next > i + 1 { cells[i + 1].seg } else { cells[i].seg };
     out.push(Cell::text(NNBSP, seg));
     next
 }
@@ -274,11 +242,7 @@ pub fn set_gap_before(out: &mut Vec<Cell>, space: char, seg: usize) {
     if kept == 0 || out[kept - 1].ch.is_whitespace() {
         return;
     }
-    let seg = if typed > 0 {
-        out[out.len() - 1].seg
-    } else {
-        seg
-    };
+    let seg = if typed > 0 { out[out.len() - 1].seg } else { seg };
     out.truncate(kept);
     out.push(Cell::text(space, seg));
 }
@@ -287,10 +251,7 @@ pub fn set_gap_before(out: &mut Vec<Cell>, space: char, seg: usize) {
 pub fn lock_addresses(cells: &mut [Cell]) {
     let mut start = 0;
     while start < cells.len() {
-        let len = cells[start..]
-            .iter()
-            .take_while(|c| !c.ch.is_whitespace())
-            .count();
+        let len = cells[start..].iter().take_while(|c| !c.ch.is_whitespace()).count();
         lock_if_address(&mut cells[start..start + len]);
         start += len + 1;
     }
@@ -298,14 +259,8 @@ pub fn lock_addresses(cells: &mut [Cell]) {
 
 /// Locks a space-delimited token, less surrounding punctuation, if it is an address.
 fn lock_if_address(token: &mut [Cell]) {
-    let lead = token
-        .iter()
-        .take_while(|c| "([{«\"'<".contains(c.ch))
-        .count();
-    let trail = token[lead..]
-        .iter()
-        .rev()
-        .take_while(|c| CLOSERS.contains(c.ch) || c.ch == '>');
+    let lead = token.iter().take_while(|c| "([{«\"'<".contains(c.ch)).count();
+    let trail = token[lead..].iter().rev().take_while(|c| CLOSERS.contains(c.ch) || c.ch == '>');
     let end = token.len() - trail.count();
     let core: String = token[lead..end].iter().map(|c| c.ch).collect();
     if looks_like_address(&core) {
