@@ -27,6 +27,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A short stable name of the kind of finding, for tools (`missing-image`, `typst` …).
+    pub code: &'static str,
 }
 
 impl Diagnostic {
@@ -38,6 +40,7 @@ impl Diagnostic {
             pos,
             message: message.into(),
             hint: None,
+            code: "presse",
         }
     }
 
@@ -50,6 +53,17 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The same finding with a code naming its kind.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The code naming this finding's kind.
+    pub fn code(&self) -> &'static str {
+        self.code
     }
 
     /// Whether this finding fails the build.

@@ -10,5 +10,6 @@ pub mod output;
 pub mod parse;
 pub mod passes;
 pub mod preview;
+pub mod report;
 pub mod styles;
 pub mod typst;

@@ -13,6 +13,7 @@ pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Dia
     let sources = root.join("sources");
     let entries = fs::read_dir(&sources).map_err(|err| {
         Diagnostic::error("sources", Pos::default(), format!("cannot read sources/: {err}"))
+            .with_code("no-sources")
             .with_hint("run presse from the project root, the folder that holds sources/")
     })?;
     let mut names: Vec<String> = entries
@@ -66,11 +67,13 @@ fn one(d: Diagnostic) -> Diagnostics {
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
     let bytes = fs::read(root.join(file)).map_err(|err| {
         Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
+            .with_code("io")
     })?;
     let text = String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let pos = pos_of_offset(&String::from_utf8_lossy(valid), valid.len());
         Diagnostic::error(file, pos, "the file is not valid UTF-8")
+            .with_code("not-utf8")
             .with_hint("save the file as UTF-8 in your editor")
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
@@ -88,6 +91,7 @@ fn chapter_files(
         let mut files: Vec<PathBuf> = fs::read_dir(root.join(dir))
             .map_err(|err| {
                 Diagnostic::error(dir, Pos::default(), format!("cannot list the folder: {err}"))
+                    .with_code("io")
             })?
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -106,7 +110,7 @@ fn chapter_files(
     for name in listed {
         let file = dir.join(name);
         let bad = |message: String| {
-            Diagnostic::error(&manifest_path, at, message).with_hint(
+            Diagnostic::error(&manifest_path, at, message).with_code("bad-chapter-list").with_hint(
                 "list the chapter files by their names in this folder, e.g. \"01-edito.md\"",
             )
         };
@@ -162,6 +166,7 @@ fn split_front_matter<'t>(
         offset += line.len();
     }
     Err(Diagnostic::error(file, Pos::new(1, 1), "the front matter is never closed")
+        .with_code("bad-front-matter")
         .with_hint("end the YAML front matter with a line holding only ---"))
 }
 
@@ -175,7 +180,7 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
             .map_or(Pos::new(2, 1), |l| Pos::new(l.line() as u32 + 1, l.column() as u32));
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_hint(
+        Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
             "front matter takes title, author, lang, description and typography (true or false)",
         )
     })

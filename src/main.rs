@@ -1,10 +1,12 @@
 //! The `presse` command line: flags become one checked configuration, then the pipeline runs.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use presse::build::{BuildConfig, BuildReport, build};
+use presse::report::{MessageFormat, render};
 
 /// presse turns a tree of French Markdown into a print PDF (and an EPUB) per publication.
 ///
@@ -53,10 +55,34 @@ struct BuildArgs {
     /// then renders the same bytes).
     #[arg(long)]
     system_fonts: bool,
+    /// How to print errors and warnings: human (with the source line), json (one object per
+    /// line) or github (GitHub Actions annotations).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    message_format: Format,
     /// Also render every page to PNG, and a contact sheet of spreads, into
     /// <out>/<publication>/preview/.
     #[arg(long)]
     preview: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For people: the source line and a caret, coloured on a terminal.
+    Human,
+    /// One JSON object per line: file, line, column, severity, code, message, hint.
+    Json,
+    /// GitHub Actions annotations (::error file=…,line=…,col=…::message).
+    Github,
+}
+
+impl From<Format> for MessageFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Human => MessageFormat::Human,
+            Format::Json => MessageFormat::Json,
+            Format::Github => MessageFormat::Github,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,20 +115,27 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Build(args) => match build(&args.config()) {
-            Ok(report) => summarise(&report),
-            Err(err) => {
-                eprintln!("error: {err:#}");
-                ExitCode::from(1)
+        Command::Build(args) => {
+            let format = args.message_format.into();
+            let config = args.config();
+            match build(&config) {
+                Ok(report) => summarise(&report, format, &config.root),
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
     }
 }
 
 /// Prints findings and editions; exit code 1 when any finding is an error.
-fn summarise(report: &BuildReport) -> ExitCode {
+fn summarise(report: &BuildReport, format: MessageFormat, root: &Path) -> ExitCode {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for diagnostic in &report.diagnostics.0 {
-        eprintln!("{diagnostic}");
+        let text = render(diagnostic, format, root, colour);
+        // Machine formats go to standard output, where tools read them.
+        if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
     }
     for edition in &report.editions {
         eprintln!(

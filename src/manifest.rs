@@ -144,10 +144,12 @@ impl Manifest {
     pub fn parse(text: &str, file: &Path) -> Result<Manifest, Diagnostic> {
         let manifest: Manifest = toml::from_str(text).map_err(|err| {
             let pos = err.span().map_or(Pos::new(1, 1), |span| pos_of_offset(text, span.start));
-            Diagnostic::error(file, pos, err.message().trim().to_string()).with_hint(
-                "publication.toml takes title, subtitle, number, date, lang, style, authors, \
+            Diagnostic::error(file, pos, err.message().trim().to_string())
+                .with_code("bad-manifest")
+                .with_hint(
+                    "publication.toml takes title, subtitle, number, date, lang, style, authors, \
                  identifier, cover, chapters, keywords, description, publisher",
-            )
+                )
         })?;
         manifest.check(text, file)?;
         Ok(manifest)

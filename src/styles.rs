@@ -30,7 +30,8 @@ pub fn resolve(root: &Path, publication: &Publication) -> Result<Style, Diagnost
     let name = &publication.manifest.style;
     let local = Path::new("styles").join(name).join("template.typ");
     let manifest = publication.dir.join("publication.toml");
-    let safe_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+    let safe_name =
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
     if safe_name && root.join(&local).is_file() {
         let template = crate::load::read_text(root, &local)?;
         return Ok(Style { name: name.clone(), template, origin: local });
@@ -41,6 +42,7 @@ pub fn resolve(root: &Path, publication: &Publication) -> Result<Style, Diagnost
     }
     let text = std::fs::read_to_string(root.join(&manifest)).unwrap_or_default();
     Err(Diagnostic::error(&manifest, key_pos(&text, "style"), format!("unknown style `{name}`"))
+        .with_code("unknown-style")
         .with_hint(format!(
             "use one of: {}, or add styles/{name}/template.typ to the project",
             built_in_names().join(", ")

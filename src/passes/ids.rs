@@ -49,6 +49,7 @@ fn assign_heading_ids(
                     block.pos,
                     format!("the id `{written}` is already used"),
                 )
+                .with_code("duplicate-id")
                 .with_hint(format!("this heading gets `{unique_id}`; give it another id")),
             );
         }
@@ -161,6 +162,7 @@ fn resolve_links(chapter: &mut Chapter, resolver: &Resolver, diagnostics: &mut D
             Ok(anchor) => *target = LinkTarget::Anchor(anchor),
             Err(why) => diagnostics.push(
                 Diagnostic::warning(&path, inline.pos, format!("broken link `{written}`: {why}"))
+                    .with_code("broken-link")
                     .with_hint("link to a chapter file (`autre.md`) or a heading (`autre.md#id`); the text is kept without a link"),
             ),
         }

@@ -20,9 +20,9 @@ pub fn run(
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut check = |image: &mut Image, pos: Pos| match resolve(root, &dir, &image.src) {
             Ok(path) => image.path = Some(path),
-            Err((message, hint)) => {
-                diagnostics.push(Diagnostic::error(&file, pos, message).with_hint(hint))
-            }
+            Err((message, hint)) => diagnostics.push(
+                Diagnostic::error(&file, pos, message).with_hint(hint).with_code("bad-image"),
+            ),
         };
         chapter.visit_blocks_mut(&mut |block| {
             if let BlockKind::Figure { image, .. } = &mut block.kind {

@@ -361,6 +361,7 @@ impl Context<'_> {
     fn html_dropped(&mut self, pos: Pos) {
         self.diagnostics.push(
             Diagnostic::warning(&self.chapter.path, pos, "raw HTML is left out of the PDF")
+                .with_code("raw-html")
                 .with_hint(
                     "write Markdown instead, or put print-only markup in a ```{=typst} block",
                 ),

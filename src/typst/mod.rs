@@ -135,11 +135,12 @@ impl Mapper<'_> {
     fn map(&self, diagnostic: &SourceDiagnostic) -> Diagnostic {
         let message = diagnostic.message.to_string();
         // A font family asked for and missing must not fall back silently.
-        let error = diagnostic.severity == typst::diag::Severity::Error
-            || message.starts_with("unknown font family");
+        let missing_font = message.starts_with("unknown font family");
+        let error = diagnostic.severity == typst::diag::Severity::Error || missing_font;
+        let code = if missing_font { "missing-font" } else { "typst" };
         let (file, pos) = self.locate(diagnostic);
         let mut hints: Vec<String> = diagnostic.hints.iter().map(|h| h.v.to_string()).collect();
-        if message.starts_with("unknown font family") {
+        if missing_font {
             hints.push(
                 "put the font files in the project's fonts/ folder, or use --system-fonts".into(),
             );
@@ -152,7 +153,7 @@ impl Mapper<'_> {
         } else {
             Diagnostic::warning(file, pos, message)
         };
-        base.with_hint(hints.join("; "))
+        base.with_hint(hints.join("; ")).with_code(code)
     }
 
     /// Where to look when typst itself gives no hint.
