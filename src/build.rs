@@ -6,8 +6,11 @@ use std::time::Instant;
 use anyhow::Result;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::epub::{EpubOptions, epub};
 use crate::model::Publication;
 use crate::output::{clean_temporaries, edition_dir, write_atomic};
+use crate::styles::Style;
+use crate::typst::Typeset;
 use crate::typst::world::{Environment, Fonts};
 use crate::{load, passes, styles};
 
@@ -26,6 +29,21 @@ pub struct BuildConfig {
     pub system_fonts: bool,
     /// Also render every page to PNG, and a contact sheet, under `<publication>/preview/`.
     pub preview: bool,
+    /// Which editions to write.
+    pub formats: Formats,
+    /// Whether findings that are warnings by default (an image without alt text) are errors.
+    pub strict: bool,
+    /// The longest side of an image in the EPUB, in pixels.
+    pub max_image_side: u32,
+}
+
+/// The editions a build writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// The print PDF.
+    pub pdf: bool,
+    /// The EPUB 3.
+    pub epub: bool,
 }
 
 /// One edition written.
@@ -37,8 +55,8 @@ pub struct Edition {
     pub path: PathBuf,
     /// Its size in bytes.
     pub bytes: usize,
-    /// Its page count.
-    pub pages: usize,
+    /// Its page count (PDF only).
+    pub pages: Option<usize>,
     /// How long it took, in seconds.
     pub seconds: f64,
 }
@@ -59,7 +77,7 @@ pub fn project_environment(root: &Path, system_fonts: bool) -> Environment {
     Environment::new(Fonts::load(&dirs, system_fonts))
 }
 
-/// Builds the PDF edition of every publication asked for.
+/// Builds the editions of every publication asked for.
 pub fn build(config: &BuildConfig) -> Result<BuildReport> {
     let mut report = BuildReport::default();
     let names = match load::publication_dirs(&config.root, &config.publications) {
@@ -105,7 +123,6 @@ fn build_publication(
     name: &str,
     report: &mut BuildReport,
 ) -> Result<()> {
-    let started = Instant::now();
     let dir = edition_dir(&config.out, name)?;
     clean_temporaries(&dir);
     let diagnostics = &mut report.diagnostics;
@@ -119,34 +136,81 @@ fn build_publication(
             return Ok(());
         }
     };
-    let mut found = Diagnostics::default();
-    let typeset = crate::typst::typeset(&publication, &config.root, env, &style, &mut found);
-    if config.emit_typst
-        && let Some(source) = typeset.as_ref().map(|t| &t.source)
-    {
-        write_atomic(&dir.join(format!("{name}.typ")), source.text.as_bytes())?;
-    }
-    let pdf = match &typeset {
-        Some(t) if !found.has_errors() => crate::typst::export_pdf(t, &publication, &mut found),
-        _ => None,
-    };
-    diagnostics.extend(found);
-    let (Some(pdf), Some(typeset)) = (pdf, typeset) else {
+    let started = Instant::now();
+    let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
+    // Both editions are made in memory first: either every edition asked for is written, or none,
+    // so that the PDF and the EPUB on disk always say the same thing.
+    let pdf = if config.formats.pdf { job.pdf(env, diagnostics)?.map(Some) } else { Some(None) };
+    let epub = if config.formats.epub { job.epub(diagnostics).map(Some) } else { Some(None) };
+    let (Some(pdf), Some(epub)) = (pdf, epub) else {
         return Ok(());
     };
-    let path = dir.join(format!("{name}.pdf"));
-    write_atomic(&path, &pdf)?;
-    if config.preview {
-        write_previews(&dir.join("preview"), &typeset.document)?;
+    if let Some((bytes, typeset)) = pdf {
+        let pages = Some(typeset.document.pages().len());
+        report.editions.push(job.write("pdf", &bytes, pages)?);
+        if config.preview {
+            write_previews(&dir.join("preview"), &typeset.document)?;
+        }
     }
-    report.editions.push(Edition {
-        publication: name.to_string(),
-        path,
-        bytes: pdf.len(),
-        pages: typeset.document.pages().len(),
-        seconds: started.elapsed().as_secs_f64(),
-    });
+    if let Some(bytes) = epub {
+        report.editions.push(job.write("epub", &bytes, None)?);
+    }
     Ok(())
+}
+
+/// One publication, prepared, with its style and its output folder.
+struct Job<'a> {
+    config: &'a BuildConfig,
+    publication: &'a Publication,
+    style: &'a Style,
+    dir: &'a Path,
+    started: Instant,
+}
+
+impl Job<'_> {
+    /// The PDF and its laid-out pages, or `None` when typst found errors.
+    fn pdf(
+        &self,
+        env: &Environment,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Option<(Vec<u8>, Typeset)>> {
+        let mut found = Diagnostics::default();
+        let root = &self.config.root;
+        let typeset = crate::typst::typeset(self.publication, root, env, self.style, &mut found);
+        if self.config.emit_typst
+            && let Some(source) = typeset.as_ref().map(|t| &t.source)
+        {
+            let path = self.dir.join(format!("{}.typ", self.publication.name));
+            write_atomic(&path, source.text.as_bytes())?;
+        }
+        let pdf = match &typeset {
+            Some(t) if !found.has_errors() => {
+                crate::typst::export_pdf(t, self.publication, &mut found)
+            }
+            _ => None,
+        };
+        diagnostics.extend(found);
+        Ok(pdf.zip(typeset))
+    }
+
+    /// The EPUB, or `None` when it found errors.
+    fn epub(&self, diagnostics: &mut Diagnostics) -> Option<Vec<u8>> {
+        let options = EpubOptions {
+            max_image_side: self.config.max_image_side,
+            cache_dir: Some(self.config.out.join(".cache").join("images")),
+            strict: self.config.strict,
+        };
+        epub(self.publication, &self.config.root, self.style, &options, diagnostics)
+    }
+
+    /// Writes one edition atomically and describes it.
+    fn write(&self, extension: &str, bytes: &[u8], pages: Option<usize>) -> Result<Edition> {
+        let path = self.dir.join(format!("{}.{extension}", self.publication.name));
+        write_atomic(&path, bytes)?;
+        let seconds = self.started.elapsed().as_secs_f64();
+        let publication = self.publication.name.clone();
+        Ok(Edition { publication, path, bytes: bytes.len(), pages, seconds })
+    }
 }
 
 /// Writes `page-001.png` … and `contact-sheet.png`, removing pages left from a longer edition.

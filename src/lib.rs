@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod diag;
+pub mod epub;
 pub mod load;
 pub mod manifest;
 pub mod model;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use presse::build::{BuildConfig, BuildReport, build};
+use presse::build::{BuildConfig, BuildReport, Formats, build};
 use presse::report::{MessageFormat, render};
 
 /// presse turns a tree of French Markdown into a print PDF (and an EPUB) per publication.
@@ -59,10 +59,29 @@ struct BuildArgs {
     /// line) or github (GitHub Actions annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     message_format: Format,
+    /// Which editions to write.
+    #[arg(long, value_enum, default_value_t = FormatArg::All)]
+    format: FormatArg,
+    /// Treat accessibility warnings (an image without alternative text) as errors.
+    #[arg(long)]
+    strict: bool,
+    /// The longest side of an image in the EPUB, in pixels (the PDF keeps the originals).
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(16..=20000))]
+    max_image_side: u32,
     /// Also render every page to PNG, and a contact sheet of spreads, into
     /// <out>/<publication>/preview/.
     #[arg(long)]
     preview: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// The print PDF only.
+    Pdf,
+    /// The EPUB 3 only.
+    Epub,
+    /// Both editions.
+    All,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +120,12 @@ impl BuildArgs {
             emit_typst: self.emit.contains(&Emit::Typst),
             system_fonts: self.system_fonts,
             preview: self.preview,
+            formats: Formats {
+                pdf: self.format != FormatArg::Epub,
+                epub: self.format != FormatArg::Pdf,
+            },
+            strict: self.strict,
+            max_image_side: self.max_image_side,
         }
     }
 }
@@ -138,10 +163,10 @@ fn summarise(report: &BuildReport, format: MessageFormat, root: &Path) -> ExitCo
         if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
     }
     for edition in &report.editions {
+        let pages = edition.pages.map_or(String::new(), |p| format!("{p} pages, "));
         eprintln!(
-            "wrote {} ({} pages, {:.1} KiB, {:.2} s)",
+            "wrote {} ({pages}{:.1} KiB, {:.2} s)",
             edition.path.display(),
-            edition.pages,
             edition.bytes as f64 / 1024.0,
             edition.seconds
         );

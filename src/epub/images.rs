@@ -1,0 +1,345 @@
+//! Images for e-readers: resized, re-encoded without metadata, stored once, cached, in parallel.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, GenericImageView, ImageFormat, codecs::jpeg::JpegEncoder};
+use rayon::prelude::*;
+
+use super::xml::id_part;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::manifest::fnv1a;
+use crate::model::{Block, BlockKind, Inline, InlineKind, Pos, Publication};
+
+/// Bumped whenever the conversion changes, so that cached images are made anew.
+const CONVERSION_VERSION: u32 = 1;
+/// The JPEG quality for photographs.
+const JPEG_QUALITY: u8 = 85;
+/// At most this many distinct colours make an image flat (PNG rather than JPEG).
+const FLAT_COLOURS: usize = 256;
+
+/// One image file of the EPUB.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpubImage {
+    /// Its path inside the EPUB, from the package folder (`images/photo-1a2b3c4d.jpg`).
+    pub href: String,
+    /// Its media type.
+    pub media_type: &'static str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The images of a book, each stored once.
+#[derive(Debug, Default)]
+pub struct Images {
+    /// Source file (relative to the project root) → its path inside the EPUB.
+    pub hrefs: HashMap<PathBuf, String>,
+    /// The image files, in order of first use.
+    pub files: Vec<EpubImage>,
+    /// The cover's path inside the EPUB, if the publication has one.
+    pub cover: Option<String>,
+}
+
+/// An image file used by the book, with where it is first used (for messages).
+#[derive(Debug, Clone)]
+struct Use {
+    path: PathBuf,
+    file: PathBuf,
+    pos: Pos,
+}
+
+/// Reads, converts and caches every image of the publication, its cover included.
+pub fn process(
+    publication: &Publication,
+    root: &Path,
+    max_side: u32,
+    cache_dir: Option<&Path>,
+    diagnostics: &mut Diagnostics,
+) -> Images {
+    let cover = publication.manifest.cover.as_ref().map(|cover| Use {
+        path: publication.dir.join(cover),
+        file: publication.dir.join("publication.toml"),
+        pos: crate::manifest::key_pos(&manifest_text(root, publication), "cover"),
+    });
+    let uses = image_uses(publication, cover.clone());
+    let converted: Vec<Result<EpubImage, Diagnostic>> =
+        uses.par_iter().map(|image| convert_use(image, root, max_side, cache_dir)).collect();
+    let mut images = Images::default();
+    for (image, result) in uses.iter().zip(converted) {
+        match result {
+            Ok(file) => images.add(&image.path, file),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    if let Some(cover) = cover {
+        images.cover = images.hrefs.get(&cover.path).cloned();
+    }
+    images
+}
+
+impl Images {
+    /// Records a converted image; the same bytes under another name are stored once.
+    fn add(&mut self, source: &Path, image: EpubImage) {
+        let href = match self.files.iter().find(|f| f.bytes == image.bytes) {
+            Some(existing) => existing.href.clone(),
+            None => {
+                let href = image.href.clone();
+                self.files.push(image);
+                href
+            }
+        };
+        self.hrefs.insert(source.to_path_buf(), href);
+    }
+}
+
+fn manifest_text(root: &Path, publication: &Publication) -> String {
+    std::fs::read_to_string(root.join(&publication.dir).join("publication.toml"))
+        .unwrap_or_default()
+}
+
+/// Every image file used, once each, in reading order, the cover first.
+fn image_uses(publication: &Publication, cover: Option<Use>) -> Vec<Use> {
+    let mut uses: Vec<Use> = cover.into_iter().collect();
+    for chapter in &publication.chapters {
+        let mut add = |path: &Option<PathBuf>, pos: Pos| {
+            if let Some(path) = path
+                && !uses.iter().any(|u| &u.path == path)
+            {
+                uses.push(Use { path: path.clone(), file: chapter.path.clone(), pos });
+            }
+        };
+        walk_images(&chapter.blocks, &mut add);
+        for note in &chapter.notes {
+            walk_images(&note.blocks, &mut add);
+        }
+    }
+    uses
+}
+
+fn walk_images(blocks: &[Block], f: &mut impl FnMut(&Option<PathBuf>, Pos)) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Figure { image, caption } => {
+                f(&image.path, block.pos);
+                walk_inline_images(caption, f);
+            }
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
+                walk_inline_images(content, f)
+            }
+            BlockKind::Quote(inner) => walk_images(inner, f),
+            BlockKind::List(list) => {
+                list.items.iter().for_each(|item| walk_images(&item.blocks, f))
+            }
+            BlockKind::Table(table) => table
+                .header
+                .iter()
+                .chain(table.rows.iter().flatten())
+                .for_each(|cell| walk_inline_images(cell, f)),
+            _ => {}
+        }
+    }
+}
+
+fn walk_inline_images(inlines: &[Inline], f: &mut impl FnMut(&Option<PathBuf>, Pos)) {
+    for inline in inlines {
+        match &inline.kind {
+            InlineKind::Image(image) => f(&image.path, inline.pos),
+            InlineKind::Emph(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strike(c)
+            | InlineKind::Super(c)
+            | InlineKind::Link { content: c, .. } => walk_inline_images(c, f),
+            _ => {}
+        }
+    }
+}
+
+fn convert_use(
+    image: &Use,
+    root: &Path,
+    max_side: u32,
+    cache_dir: Option<&Path>,
+) -> Result<EpubImage, Diagnostic> {
+    let fail = |message: String| {
+        Diagnostic::error(&image.file, image.pos, message)
+            .with_hint("use a PNG, JPEG, GIF, WebP or SVG file that opens in an image viewer")
+    };
+    let source = std::fs::read(root.join(&image.path))
+        .map_err(|err| fail(format!("cannot read the image {}: {err}", image.path.display())))?;
+    let key = cache_key(&source, max_side);
+    let stem = image.path.file_stem().map_or("image".into(), |s| id_part(&s.to_string_lossy()));
+    let (bytes, extension) = cached_or_converted(&source, &image.path, key, max_side, cache_dir)
+        .map_err(|err| fail(format!("cannot convert the image {}: {err}", image.path.display())))?;
+    Ok(EpubImage {
+        href: format!("images/{stem}-{:08x}.{extension}", key as u32),
+        media_type: media_type(extension),
+        bytes,
+    })
+}
+
+/// A hash of the source bytes and of every option that changes the output.
+fn cache_key(source: &[u8], max_side: u32) -> u64 {
+    let mut seed = source.to_vec();
+    seed.extend_from_slice(format!("\0{max_side}\0{CONVERSION_VERSION}").as_bytes());
+    fnv1a(&seed)
+}
+
+fn cached_or_converted(
+    source: &[u8],
+    path: &Path,
+    key: u64,
+    max_side: u32,
+    cache_dir: Option<&Path>,
+) -> Result<(Vec<u8>, &'static str), String> {
+    let cached = |extension: &str| cache_dir.map(|dir| dir.join(format!("{key:016x}.{extension}")));
+    for extension in ["jpg", "png", "svg"] {
+        if let Some(bytes) = cached(extension).and_then(|file| std::fs::read(file).ok()) {
+            return Ok((bytes, extension));
+        }
+    }
+    let (bytes, extension) = convert(source, path, max_side)?;
+    if let Some(file) = cached(extension) {
+        // A cache that cannot be written only costs time on the next build.
+        let _ = crate::output::write_atomic(&file, &bytes);
+    }
+    Ok((bytes, extension))
+}
+
+/// Converts an image for e-readers: SVG as is; others resized, as JPEG (photos) or PNG.
+pub fn convert(
+    source: &[u8],
+    path: &Path,
+    max_side: u32,
+) -> Result<(Vec<u8>, &'static str), String> {
+    let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        return Ok((source.to_vec(), "svg"));
+    }
+    let decoded = image::load_from_memory(source).map_err(|err| err.to_string())?;
+    let (width, height) = decoded.dimensions();
+    let resized = if width.max(height) > max_side.max(1) {
+        decoded.resize(max_side, max_side, image::imageops::FilterType::Lanczos3)
+    } else {
+        decoded
+    };
+    if is_flat(&resized) { encode_png(&resized) } else { encode_jpeg(&resized) }
+}
+
+/// Whether an image is better as PNG: transparent, or made of few colours (drawings, charts).
+fn is_flat(image: &DynamicImage) -> bool {
+    let rgba = image.to_rgba8();
+    if rgba.pixels().any(|p| p.0[3] < 255) {
+        return true;
+    }
+    let mut colours = std::collections::HashSet::new();
+    for pixel in rgba.pixels() {
+        colours.insert(pixel.0);
+        if colours.len() > FLAT_COLOURS {
+            return false;
+        }
+    }
+    true
+}
+
+fn encode_png(image: &DynamicImage) -> Result<(Vec<u8>, &'static str), String> {
+    let image = if image.color().has_alpha() {
+        DynamicImage::ImageRgba8(image.to_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(image.to_rgb8())
+    };
+    let mut bytes = Vec::new();
+    image
+        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        .map_err(|err| err.to_string())?;
+    Ok((bytes, "png"))
+}
+
+fn encode_jpeg(image: &DynamicImage) -> Result<(Vec<u8>, &'static str), String> {
+    let mut bytes = Vec::new();
+    let encoder = JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
+    image.to_rgb8().write_with_encoder(encoder).map_err(|err| err.to_string())?;
+    Ok((bytes, "jpg"))
+}
+
+/// The media type of a converted image's extension.
+pub fn media_type(extension: &str) -> &'static str {
+    match extension {
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        _ => "image/svg+xml",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage, Rgba, RgbaImage};
+
+    fn encoded(image: DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        image.write_to(&mut Cursor::new(&mut bytes), format).unwrap();
+        bytes
+    }
+
+    fn photo(width: u32, height: u32) -> DynamicImage {
+        let noise = |x: u32, y: u32, k: u32| ((x * 7 + y * 13 + k * 31) ^ (x * y)) as u8;
+        DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
+            Rgb([noise(x, y, 0), noise(x, y, 1), noise(x, y, 2)])
+        }))
+    }
+
+    #[test]
+    fn large_photos_shrink_to_the_long_side_as_jpeg() {
+        let source = encoded(photo(400, 200), ImageFormat::Png);
+        let (bytes, extension) = convert(&source, Path::new("a.png"), 100).unwrap();
+        assert_eq!(extension, "jpg");
+        assert_eq!(image::load_from_memory(&bytes).unwrap().dimensions(), (100, 50));
+    }
+
+    #[test]
+    fn flat_and_transparent_images_stay_png_and_webp_is_converted() {
+        let flat = DynamicImage::ImageRgb8(RgbImage::from_pixel(30, 20, Rgb([10, 20, 30])));
+        let (_, extension) =
+            convert(&encoded(flat, ImageFormat::WebP), Path::new("a.webp"), 1600).unwrap();
+        assert_eq!(extension, "png");
+        let transparent = DynamicImage::ImageRgba8(RgbaImage::from_pixel(8, 8, Rgba([0, 0, 0, 0])));
+        let (bytes, extension) =
+            convert(&encoded(transparent, ImageFormat::Png), Path::new("t.png"), 1600).unwrap();
+        assert_eq!(extension, "png");
+        assert!(image::load_from_memory(&bytes).unwrap().color().has_alpha());
+    }
+
+    #[test]
+    fn svg_passes_as_is_and_garbage_is_an_error() {
+        let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+        assert_eq!(convert(svg, Path::new("d.SVG"), 10).unwrap(), (svg.to_vec(), "svg"));
+        assert!(convert(b"not an image", Path::new("x.png"), 10).is_err());
+    }
+
+    #[test]
+    fn the_same_image_under_two_names_is_stored_once() {
+        let file = |href: &str| EpubImage {
+            href: href.into(),
+            media_type: "image/png",
+            bytes: vec![1, 2],
+        };
+        let mut images = Images::default();
+        images.add(Path::new("sources/p/a.png"), file("images/a-1.png"));
+        images.add(Path::new("sources/p/copie.png"), file("images/copie-1.png"));
+        assert_eq!(images.files.len(), 1);
+        assert_eq!(images.hrefs[Path::new("sources/p/copie.png")], "images/a-1.png");
+    }
+
+    #[test]
+    fn the_cache_is_used_when_the_key_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = encoded(photo(20, 20), ImageFormat::Png);
+        let key = cache_key(&source, 1600);
+        std::fs::write(dir.path().join(format!("{key:016x}.png")), b"cached").unwrap();
+        let (bytes, _) =
+            cached_or_converted(&source, Path::new("a.png"), key, 1600, Some(dir.path())).unwrap();
+        assert_eq!(bytes, b"cached");
+        assert_ne!(cache_key(&source, 800), key, "options are part of the key");
+    }
+}

@@ -1,0 +1,110 @@
+//! Words the EPUB writes itself (task states, note links, page names, dates), per language.
+
+/// Words the EPUB writes itself, in the book's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels {
+    /// A done task.
+    pub done: &'static str,
+    /// A task to do.
+    pub todo: &'static str,
+    /// The link from a footnote back to its call.
+    pub back: &'static str,
+    /// The cover page.
+    pub cover: &'static str,
+    /// The table of contents.
+    pub contents: &'static str,
+    /// The title page.
+    pub title_page: &'static str,
+    /// Before an issue number.
+    pub issue: &'static str,
+    /// The months, January first.
+    months: [&'static str; 12],
+    /// Whether dates read "26 novembre 2026" rather than "November 26, 2026".
+    day_first: bool,
+}
+
+impl Labels {
+    /// French labels for `fr…` languages, English ones otherwise.
+    pub fn for_language(lang: &str) -> Labels {
+        if lang.to_ascii_lowercase().starts_with("fr") {
+            Labels {
+                done: "fait",
+                todo: "à faire",
+                back: "Retour au texte",
+                cover: "Couverture",
+                contents: "Table des matières",
+                title_page: "Page de titre",
+                issue: "N°",
+                months: [
+                    "janvier",
+                    "février",
+                    "mars",
+                    "avril",
+                    "mai",
+                    "juin",
+                    "juillet",
+                    "août",
+                    "septembre",
+                    "octobre",
+                    "novembre",
+                    "décembre",
+                ],
+                day_first: true,
+            }
+        } else {
+            Labels {
+                done: "done",
+                todo: "to do",
+                back: "Back to text",
+                cover: "Cover",
+                contents: "Contents",
+                title_page: "Title page",
+                issue: "No.",
+                months: [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ],
+                day_first: false,
+            }
+        }
+    }
+}
+
+impl Labels {
+    /// A date written out in the book's language.
+    pub fn long_date(&self, date: crate::manifest::Date) -> String {
+        let month = self.months[usize::from(date.month.clamp(1, 12)) - 1];
+        match (self.day_first, date.day) {
+            (true, 1) => format!("1er {month} {}", date.year),
+            (true, day) => format!("{day} {month} {}", date.year),
+            (false, day) => format!("{month} {day}, {}", date.year),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Date;
+
+    #[test]
+    fn dates_are_written_out_in_the_book_language() {
+        let date = |s| Date::parse(s).unwrap();
+        assert_eq!(
+            Labels::for_language("fr-FR").long_date(date("2026-11-01")),
+            "1er novembre 2026"
+        );
+        assert_eq!(Labels::for_language("fr").long_date(date("2026-08-26")), "26 août 2026");
+        assert_eq!(Labels::for_language("en").long_date(date("2026-11-26")), "November 26, 2026");
+    }
+}

@@ -1,0 +1,302 @@
+//! The one step after epub-builder 0.8.3: fixes its known defects and re-zips reproducibly.
+//!
+//! Defects worked around (each has a test below that fails once upstream fixes it):
+//! the same `id` on `dc:creator` and `dc:language` (EPUBCheck RSC-005); an empty landmarks
+//! `nav` when no page has a reference type; no `lang` on `nav.xhtml` and no `xml:lang` on the
+//! package; `MetadataOpfV3` content written unescaped (so our metadata is inserted here);
+//! only random UUID identifiers and a `dcterms:modified` of now; zip entries stamped with the
+//! current time. The toc `nav` also gets its `doc-toc` role, which Ace asks for.
+
+use std::io::{Cursor, Read, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use super::xml::{attr, text};
+
+/// What the normalised package says, beside what epub-builder wrote.
+#[derive(Debug, Clone)]
+pub struct Fixes {
+    /// The publication's identifier, in place of epub-builder's random UUID.
+    pub identifier: String,
+    /// The publication's language, set on the package and the navigation document.
+    pub lang: String,
+    /// `dcterms:modified`, `YYYY-MM-DDThh:mm:ssZ`.
+    pub modified: String,
+    /// Metadata elements (escaped XML) appended to the package's `<metadata>`.
+    pub metadata: String,
+}
+
+/// Rewrites an EPUB made by epub-builder; an error says which expected text is missing.
+pub fn normalise(epub: &[u8], fixes: &Fixes) -> Result<Vec<u8>, String> {
+    let mut entries = read_entries(epub)?;
+    for (name, bytes) in &mut entries {
+        let fixed = match name.as_str() {
+            "OEBPS/content.opf" => fix_package(&utf8(bytes)?, fixes)?,
+            "OEBPS/nav.xhtml" => fix_nav(&utf8(bytes)?, &fixes.lang)?,
+            _ => continue,
+        };
+        *bytes = fixed.into_bytes();
+    }
+    write_entries(&entries).map_err(|err| format!("cannot write the EPUB: {err}"))
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, String> {
+    String::from_utf8(bytes.to_vec()).map_err(|err| err.to_string())
+}
+
+fn read_entries(epub: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut archive = ZipArchive::new(Cursor::new(epub)).map_err(|err| err.to_string())?;
+    let mut entries = Vec::new();
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).map_err(|err| err.to_string())?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(|err| err.to_string())?;
+        entries.push((file.name().to_string(), bytes));
+    }
+    Ok(entries)
+}
+
+/// Writes the entries `mimetype` first and stored, every entry with the same fixed date.
+fn write_entries(entries: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mimetype = entries.iter().filter(|(name, _)| name == "mimetype");
+    let others = entries.iter().filter(|(name, _)| name != "mimetype");
+    for (name, bytes) in mimetype {
+        zip.start_file(name, options.compression_method(CompressionMethod::Stored))?;
+        zip.write_all(bytes)?;
+    }
+    for (name, bytes) in others {
+        zip.start_file(name, options.compression_method(CompressionMethod::Deflated))?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// Replaces the first `from` by `to`, or says that epub-builder's output changed.
+fn replace_once(text: &str, from: &str, to: &str, file: &str) -> Result<String, String> {
+    if !text.contains(from) {
+        return Err(format!(
+            "epub-builder's {file} changed: `{from}` not found (see src/epub/normalise.rs)"
+        ));
+    }
+    Ok(text.replacen(from, to, 1))
+}
+
+/// Replaces the content of the element that starts with `open`.
+fn replace_content(
+    text: &str,
+    open: &str,
+    close: &str,
+    content: &str,
+    file: &str,
+) -> Result<String, String> {
+    let missing =
+        || format!("epub-builder's {file} changed: `{open}` not found (see src/epub/normalise.rs)");
+    let start = text.find(open).ok_or_else(missing)? + open.len();
+    let end = start + text[start..].find(close).ok_or_else(missing)?;
+    Ok(format!("{}{content}{}", &text[..start], &text[end..]))
+}
+
+fn fix_package(opf: &str, fixes: &Fixes) -> Result<String, String> {
+    let file = "content.opf";
+    let lang = attr(&fixes.lang);
+    let opf = replace_once(opf, "<package ", &format!("<package xml:lang=\"{lang}\" "), file)?;
+    let opf = opf.replace("<dc:language id=\"epub-creator-", "<dc:language id=\"epub-language-");
+    let opf = replace_content(
+        &opf,
+        "<dc:identifier id=\"epub-id-1\">",
+        "<",
+        &text(&fixes.identifier),
+        file,
+    )?;
+    let opf = replace_content(
+        &opf,
+        "<meta property=\"dcterms:modified\">",
+        "<",
+        &text(&fixes.modified),
+        file,
+    )?;
+    let opf = replace_once(&opf, "<dc:title>", "<dc:title id=\"title\">", file)?;
+    replace_once(&opf, "</metadata>", &format!("{}  </metadata>", fixes.metadata), file)
+}
+
+fn fix_nav(nav: &str, lang: &str) -> Result<String, String> {
+    let file = "nav.xhtml";
+    let lang = attr(lang);
+    let nav =
+        replace_once(nav, "<html ", &format!("<html lang=\"{lang}\" xml:lang=\"{lang}\" "), file)?;
+    let nav = replace_once(
+        &nav,
+        "<nav epub:type = \"toc\"",
+        "<nav epub:type=\"toc\" role=\"doc-toc\"",
+        file,
+    )?;
+    Ok(remove_empty_landmarks(&nav))
+}
+
+/// Removes a landmarks `nav` with no list in it (EPUBCheck wants an `ol` there).
+fn remove_empty_landmarks(nav: &str) -> String {
+    let open = "<nav epub:type = \"landmarks\">";
+    let Some(start) = nav.find(open) else {
+        return nav.to_string();
+    };
+    let Some(length) = nav[start..].find("</nav>") else {
+        return nav.to_string();
+    };
+    let inside = &nav[start + open.len()..start + length];
+    if inside.trim().is_empty() {
+        format!("{}{}", nav[..start].trim_end_matches(' '), &nav[start + length + "</nav>".len()..])
+    } else {
+        nav.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use epub_builder::{
+        EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary,
+    };
+
+    const PAGE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head><body><p>x</p></body></html>";
+
+    /// A small book straight from epub-builder, with or without a landmark.
+    fn upstream_epub(with_landmark: bool) -> Vec<u8> {
+        let mut builder = EpubBuilder::new(ZipLibrary::new().unwrap()).unwrap();
+        builder.epub_version(EpubVersion::V30);
+        builder.metadata("title", "T & t").unwrap();
+        builder.add_author("A");
+        builder.add_language("fr");
+        let content = EpubContent::new("a.xhtml", PAGE.as_bytes()).title("A");
+        let content = if with_landmark { content.reftype(ReferenceType::Text) } else { content };
+        builder.add_content(content).unwrap();
+        let mut bytes = Vec::new();
+        builder.generate(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn entry(epub: &[u8], name: &str) -> String {
+        let entries = read_entries(epub).unwrap();
+        utf8(&entries.iter().find(|(n, _)| n == name).unwrap().1).unwrap()
+    }
+
+    fn fixes() -> Fixes {
+        Fixes {
+            identifier: "urn:isbn:978-2 & co".into(),
+            lang: "fr".into(),
+            modified: "2026-11-26T00:00:00Z".into(),
+            metadata: "    <meta property=\"schema:accessibilityHazard\">none</meta>\n".into(),
+        }
+    }
+
+    #[test]
+    fn upstream_gives_creator_and_language_the_same_id() {
+        let opf = entry(&upstream_epub(true), "OEBPS/content.opf");
+        assert!(
+            opf.contains("<dc:language id=\"epub-creator-0\">")
+                && opf.contains("<dc:creator id=\"epub-creator-0\">"),
+            "epub-builder fixed the duplicate id: drop the dc:language rename in fix_package\n{opf}"
+        );
+        let fixed = normalise(&upstream_epub(true), &fixes()).unwrap();
+        let opf = entry(&fixed, "OEBPS/content.opf");
+        assert!(opf.contains("<dc:language id=\"epub-language-0\">fr</dc:language>"), "{opf}");
+        roxmltree::Document::parse(&opf).unwrap();
+    }
+
+    #[test]
+    fn upstream_leaves_an_empty_landmarks_nav() {
+        let nav = entry(&upstream_epub(false), "OEBPS/nav.xhtml");
+        assert!(
+            nav.contains("<nav epub:type = \"landmarks\">\n\n  </nav>"),
+            "epub-builder fixed the empty landmarks\n{nav}"
+        );
+        let fixed = entry(&normalise(&upstream_epub(false), &fixes()).unwrap(), "OEBPS/nav.xhtml");
+        assert!(!fixed.contains("landmarks"), "{fixed}");
+        let kept = entry(&normalise(&upstream_epub(true), &fixes()).unwrap(), "OEBPS/nav.xhtml");
+        assert!(kept.contains("landmarks") && kept.contains("bodymatter"), "{kept}");
+    }
+
+    #[test]
+    fn upstream_sets_no_language_on_the_nav_nor_the_package() {
+        let epub = upstream_epub(true);
+        let (nav, opf) = (entry(&epub, "OEBPS/nav.xhtml"), entry(&epub, "OEBPS/content.opf"));
+        assert!(
+            !nav.contains("lang="),
+            "epub-builder sets lang on nav.xhtml now: drop fix_nav's\n{nav}"
+        );
+        assert!(
+            !opf.contains("<package xml:lang"),
+            "epub-builder sets xml:lang on the package now\n{opf}"
+        );
+        let fixed = normalise(&epub, &fixes()).unwrap();
+        let nav = entry(&fixed, "OEBPS/nav.xhtml");
+        assert!(
+            nav.contains("<html lang=\"fr\" xml:lang=\"fr\" ") && nav.contains("role=\"doc-toc\""),
+            "{nav}"
+        );
+        assert!(entry(&fixed, "OEBPS/content.opf").contains("<package xml:lang=\"fr\" "));
+    }
+
+    #[test]
+    fn upstream_writes_metadata_opf_v3_content_unescaped() {
+        let mut builder = EpubBuilder::new(ZipLibrary::new().unwrap()).unwrap();
+        builder.epub_version(EpubVersion::V30);
+        let meta = MetadataOpfV3::new("schema:accessibilitySummary".into(), "a & <b>".into());
+        builder.add_metadata_opf(Box::new(meta));
+        let mut epub = Vec::new();
+        builder.generate(&mut epub).unwrap();
+        assert!(
+            entry(&epub, "OEBPS/content.opf").contains(">a & <b></meta>"),
+            "epub-builder escapes MetadataOpfV3 content now: metadata could go through it"
+        );
+        let opf = entry(&normalise(&upstream_epub(true), &fixes()).unwrap(), "OEBPS/content.opf");
+        assert!(
+            opf.contains(
+                "<meta property=\"schema:accessibilityHazard\">none</meta>\n  </metadata>"
+            ),
+            "{opf}"
+        );
+    }
+
+    #[test]
+    fn upstream_identifier_and_dates_change_every_run_and_ours_do_not() {
+        let (first, second) = (upstream_epub(true), upstream_epub(true));
+        assert_ne!(first, second, "epub-builder is reproducible now: the re-zip may go");
+        let opf = entry(&first, "OEBPS/content.opf");
+        assert!(opf.contains("urn:uuid:"), "{opf}");
+        let (a, b) = (normalise(&first, &fixes()).unwrap(), normalise(&second, &fixes()).unwrap());
+        assert_eq!(a, b);
+        let opf = entry(&a, "OEBPS/content.opf");
+        assert!(opf.contains(">urn:isbn:978-2 &amp; co</dc:identifier>"), "{opf}");
+        assert!(
+            opf.contains("<meta property=\"dcterms:modified\">2026-11-26T00:00:00Z</meta>"),
+            "{opf}"
+        );
+    }
+
+    #[test]
+    fn upstream_stamps_entries_with_the_current_time_and_ours_are_fixed() {
+        let upstream = upstream_epub(true);
+        let mut archive = ZipArchive::new(Cursor::new(&upstream)).unwrap();
+        let stamped = archive.by_index(1).unwrap().last_modified().unwrap();
+        assert!(stamped.year() > 1980, "epub-builder stamps fixed dates now");
+        let fixed = normalise(&upstream, &fixes()).unwrap();
+        let mut archive = ZipArchive::new(Cursor::new(&fixed)).unwrap();
+        let first = archive.by_index(0).unwrap();
+        assert_eq!((first.name(), first.compression()), ("mimetype", CompressionMethod::Stored));
+        drop(first);
+        for index in 0..archive.len() {
+            assert_eq!(archive.by_index(index).unwrap().last_modified(), Some(DateTime::default()));
+        }
+    }
+
+    #[test]
+    fn a_changed_upstream_output_is_an_error_not_a_silent_skip() {
+        let err = fix_package("<package><metadata></metadata></package>", &fixes()).unwrap_err();
+        assert!(err.contains("epub-builder's content.opf changed"), "{err}");
+    }
+}

@@ -1,0 +1,165 @@
+//! The EPUB package through epub-builder: pages, images, stylesheet, contents and metadata.
+
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+
+use super::images::Images;
+use super::xhtml::{Labels, Page, document};
+use super::xml::text;
+use crate::model::Publication;
+
+/// The file name of the cover or title page.
+pub const FRONT_FILE: &str = "cover.xhtml";
+
+/// Everything that goes into the package.
+pub struct Contents<'a> {
+    /// The publication.
+    pub publication: &'a Publication,
+    /// The stylesheet.
+    pub css: &'a str,
+    /// The cover page (with the cover image) or the title page.
+    pub front: Page,
+    /// Whether `front` is a cover (else a title page).
+    pub front_is_cover: bool,
+    /// The chapters.
+    pub pages: &'a [Page],
+    /// The images.
+    pub images: &'a Images,
+    /// Words in the book's language.
+    pub labels: Labels,
+}
+
+/// Builds the EPUB with epub-builder (before normalisation).
+pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
+    let manifest = &contents.publication.manifest;
+    let mut builder = EpubBuilder::new(ZipLibrary::new()?)?;
+    builder.epub_version(EpubVersion::V30);
+    builder.set_title(manifest.title.clone());
+    manifest.authors.iter().for_each(|author| builder.add_author(author.clone()));
+    builder.add_language(manifest.lang.clone());
+    builder.set_generator(format!("presse {}", env!("CARGO_PKG_VERSION")));
+    builder.set_toc_name(contents.labels.contents);
+    manifest.description.iter().for_each(|d| builder.add_description(d.clone()));
+    manifest.keywords.iter().for_each(|k| builder.add_subject(k.clone()));
+    builder.stylesheet(contents.css.as_bytes())?;
+    for image in &contents.images.files {
+        if contents.images.cover.as_ref() == Some(&image.href) {
+            builder.add_cover_image(&image.href, image.bytes.as_slice(), image.media_type)?;
+        } else {
+            builder.add_resource(&image.href, image.bytes.as_slice(), image.media_type)?;
+        }
+    }
+    let front_type =
+        if contents.front_is_cover { ReferenceType::Cover } else { ReferenceType::TitlePage };
+    let front = &contents.front;
+    builder.add_content(
+        EpubContent::new(FRONT_FILE, front.xhtml.as_bytes())
+            .title(&front.title)
+            .reftype(front_type),
+    )?;
+    for (index, page) in contents.pages.iter().enumerate() {
+        let mut content = EpubContent::new(&page.file, page.xhtml.as_bytes());
+        content.toc = toc_element(page);
+        if index == 0 {
+            content = content.reftype(ReferenceType::Text);
+        }
+        builder.add_content(content)?;
+    }
+    let mut bytes = Vec::new();
+    builder.generate(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A chapter's entry in the table of contents, its headings nested by level below it.
+pub fn toc_element(page: &Page) -> TocElement {
+    let mut element = TocElement::new(&page.file, &page.title);
+    let mut entries = page.toc.iter().filter(|entry| !entry.title.is_empty()).peekable();
+    if entries.peek().is_some_and(|first| first.level == 1 && first.title == page.title) {
+        entries.next();
+    }
+    for entry in entries {
+        element
+            .add(TocElement::new(&entry.href, &entry.title).level(i32::from(entry.level.max(2))));
+    }
+    element
+}
+
+/// The cover page when the publication has a cover image, else a typeset title page.
+pub fn front_page(publication: &Publication, images: &Images, labels: Labels) -> (Page, bool) {
+    let manifest = &publication.manifest;
+    let (title, body, is_cover) = match &images.cover {
+        Some(href) => {
+            let alt = format!("{} : {}", labels.cover, manifest.title);
+            let body = format!(
+                "<section class=\"cover\">\n<img epub:type=\"cover\" role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
+                super::xml::attr(href),
+                super::xml::attr(&alt)
+            );
+            (labels.cover, body, true)
+        }
+        None => (labels.title_page, title_page_body(publication, labels), false),
+    };
+    let xhtml = document(&manifest.lang, title, &body);
+    (
+        Page { file: FRONT_FILE.to_string(), title: title.to_string(), xhtml, toc: Vec::new() },
+        is_cover,
+    )
+}
+
+fn title_page_body(publication: &Publication, labels: Labels) -> String {
+    let manifest = &publication.manifest;
+    let mut lines = vec![format!("<h1 class=\"title\">{}</h1>", text(&manifest.title))];
+    let mut line =
+        |class: &str, value: &str| lines.push(format!("<p class=\"{class}\">{}</p>", text(value)));
+    if let Some(subtitle) = &manifest.subtitle {
+        line("subtitle", subtitle);
+    }
+    if let Some(number) = &manifest.number {
+        line("number", &format!("{}\u{a0}{number}", labels.issue));
+    }
+    if !manifest.authors.is_empty() {
+        line("authors", &manifest.authors.join(", "));
+    }
+    if let Some(publisher) = &manifest.publisher {
+        line("publisher", publisher);
+    }
+    line("date", &labels.long_date(manifest.date));
+    format!("<section class=\"title-page\">\n{}\n</section>\n", lines.join("\n"))
+}
+
+/// The package metadata epub-builder cannot write: subtitle, publisher, date, accessibility.
+pub fn metadata(publication: &Publication, images: &Images) -> String {
+    let manifest = &publication.manifest;
+    let mut lines: Vec<String> = Vec::new();
+    let mut meta = |property: &str, value: &str| {
+        lines.push(format!("<meta property=\"{property}\">{}</meta>", text(value)));
+    };
+    meta("schema:accessMode", "textual");
+    let has_images = !images.files.is_empty();
+    if has_images {
+        meta("schema:accessMode", "visual");
+    }
+    meta("schema:accessModeSufficient", "textual");
+    for feature in ["structuralNavigation", "tableOfContents", "readingOrder"] {
+        meta("schema:accessibilityFeature", feature);
+    }
+    if has_images {
+        meta("schema:accessibilityFeature", "alternativeText");
+    }
+    meta("schema:accessibilityHazard", "none");
+    meta("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY);
+    meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+    if let Some(subtitle) = &manifest.subtitle {
+        lines.push(format!("<dc:title id=\"subtitle\">{}</dc:title>", text(subtitle)));
+        lines.push("<meta refines=\"#title\" property=\"title-type\">main</meta>".into());
+        lines.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
+    }
+    if let Some(publisher) = &manifest.publisher {
+        lines.push(format!("<dc:publisher>{}</dc:publisher>", text(publisher)));
+    }
+    lines.push(format!("<dc:date>{}</dc:date>", manifest.date));
+    lines.iter().map(|line| format!("    {line}\n")).collect()
+}
+
+const ACCESSIBILITY_SUMMARY: &str = "This publication follows the reading order of its sources, \
+    has a navigable table of contents and structured headings, describes its images with \
+    alternative text and links footnotes both ways.";

@@ -1,0 +1,629 @@
+//! One chapter of the model → one XHTML content document, well-formed whatever the input.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use super::anchors::{Anchors, chapter_file};
+pub use super::labels::Labels;
+use super::sanitise::{self, Context, Sanitiser};
+use super::xml::{attr, id_part, text};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{
+    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, LinkTarget, List, Pos,
+    Table, plain_text,
+};
+
+/// What every chapter needs to know about the book.
+pub struct Book<'a> {
+    /// The publication's language.
+    pub lang: &'a str,
+    /// Anchors of the whole book.
+    pub anchors: &'a Anchors,
+    /// Image files (relative to the project root) → their path inside the EPUB.
+    pub images: &'a HashMap<PathBuf, String>,
+    /// Whether an image without alternative text is an error.
+    pub strict: bool,
+}
+
+/// A heading for the table of contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The link from the package root (`ch01-intro.xhtml#id`).
+    pub href: String,
+    /// The heading as plain text.
+    pub title: String,
+}
+
+/// One chapter as an XHTML content document.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The file name inside the EPUB.
+    pub file: String,
+    /// The chapter's title, plain.
+    pub title: String,
+    /// The XHTML document.
+    pub xhtml: String,
+    /// The chapter's top-level headings, for the table of contents.
+    pub toc: Vec<TocEntry>,
+}
+
+/// Writes a chapter as an XHTML document named `file`.
+pub fn chapter_page(
+    chapter: &Chapter,
+    file: &str,
+    book: &Book,
+    diagnostics: &mut Diagnostics,
+) -> Page {
+    let lang = chapter.front.lang.as_deref().unwrap_or(book.lang);
+    let title = chapter_title(chapter);
+    let mut writer = Writer {
+        out: String::new(),
+        chapter,
+        file,
+        book,
+        labels: Labels::for_language(lang),
+        diagnostics,
+        note_calls: HashMap::new(),
+    };
+    writer.body(&title);
+    let xhtml = document(lang, &title, &writer.out);
+    let toc = chapter_toc(chapter, file);
+    Page { file: file.to_string(), title, xhtml, toc }
+}
+
+/// The chapter's title: its first level-1 heading, its front matter title, or its slug.
+pub fn chapter_title(chapter: &Chapter) -> String {
+    let heading = chapter.blocks.iter().find_map(|block| match &block.kind {
+        BlockKind::Heading { level: 1, content, .. } => Some(plain_text(content)),
+        _ => None,
+    });
+    let title = heading.or_else(|| chapter.front.title.clone()).unwrap_or_default();
+    if title.trim().is_empty() { chapter.slug.clone() } else { title.trim().to_string() }
+}
+
+fn chapter_toc(chapter: &Chapter, file: &str) -> Vec<TocEntry> {
+    chapter
+        .blocks
+        .iter()
+        .filter_map(|block| match &block.kind {
+            BlockKind::Heading { level, id, content } => Some(TocEntry {
+                level: *level,
+                href: format!("{file}#{id}"),
+                title: plain_text(content).trim().to_string(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A whole XHTML document around a body.
+pub fn document(lang: &str, title: &str, body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" \
+         lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n\
+         <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        lang = attr(lang),
+        title = text(title),
+    )
+}
+
+struct Writer<'a> {
+    out: String,
+    chapter: &'a Chapter,
+    file: &'a str,
+    book: &'a Book<'a>,
+    labels: Labels,
+    diagnostics: &'a mut Diagnostics,
+    /// How many times each footnote has been called so far.
+    note_calls: HashMap<String, u32>,
+}
+
+impl Writer<'_> {
+    fn body(&mut self, title: &str) {
+        self.out
+            .push_str("<section class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\">\n");
+        let blocks = &self.chapter.blocks;
+        let rest = match blocks.split_first() {
+            Some((first, rest)) if matches!(first.kind, BlockKind::Heading { level: 1, .. }) => {
+                self.block(first);
+                rest
+            }
+            _ => {
+                self.out.push_str(&format!("<h1>{}</h1>\n", text(title)));
+                blocks.as_slice()
+            }
+        };
+        if let Some(author) = &self.chapter.front.author {
+            self.out.push_str(&format!("<p class=\"chapter-author\">{}</p>\n", text(author)));
+        }
+        self.blocks(rest);
+        for note in &self.chapter.notes {
+            self.note(note);
+        }
+        self.out.push_str("</section>\n");
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            self.block(block);
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        match &block.kind {
+            BlockKind::Heading { level, id, content } => {
+                self.out.push_str(&format!("<h{level} id=\"{}\">", attr(id)));
+                self.inlines(content);
+                self.out.push_str(&format!("</h{level}>"));
+            }
+            BlockKind::Paragraph(inlines) => self.wrap("p", inlines),
+            BlockKind::Quote(inner) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(inner);
+                self.out.push_str("</blockquote>");
+            }
+            BlockKind::List(list) => self.list(list),
+            BlockKind::Code { lang, text: code } => {
+                let class = lang
+                    .as_deref()
+                    .map_or(String::new(), |l| format!(" class=\"language-{}\"", id_part(l)));
+                self.out.push_str(&format!("<pre><code{class}>{}</code></pre>", text(code)));
+            }
+            BlockKind::Raw { format, text: raw, text_pos } => self.raw(format, raw, *text_pos),
+            BlockKind::Html(html) => self.html_block(html, block.pos),
+            BlockKind::Table(table) => self.table(table),
+            BlockKind::Figure { image, caption } => self.figure(image, caption, block.pos),
+            BlockKind::Rule => self.out.push_str("<hr/>"),
+        }
+        self.out.push('\n');
+    }
+
+    fn wrap(&mut self, element: &str, inlines: &[Inline]) {
+        self.out.push_str(&format!("<{element}>"));
+        self.inlines(inlines);
+        self.out.push_str(&format!("</{element}>"));
+    }
+
+    fn raw(&mut self, format: &str, raw: &str, pos: Pos) {
+        match format {
+            "html" => self.html_block(raw, pos),
+            "typst" => {}
+            other => self.warn(
+                pos,
+                format!("a raw `{other}` block is left out of the EPUB"),
+                "raw blocks take `html` or `typst`",
+            ),
+        }
+    }
+
+    fn html_block(&mut self, html: &str, pos: Pos) {
+        let (anchors, file) = (self.book.anchors, self.file);
+        let resolve = |id: &str| anchors.href(id, file);
+        let (xhtml, dropped) = sanitise::sanitise(html, Context::Block, &resolve);
+        self.out.push_str(&xhtml);
+        self.report_dropped(pos, &dropped);
+    }
+
+    fn report_dropped(&mut self, pos: Pos, dropped: &[String]) {
+        if !dropped.is_empty() {
+            let message = format!("raw HTML left out of the EPUB: {}", dropped.join(", "));
+            self.warn(pos, message, "keep to plain elements (p, em, span, div, table …) with class, title and lang attributes");
+        }
+    }
+
+    fn list(&mut self, list: &List) {
+        let element = if list.start.is_some() { "ol" } else { "ul" };
+        match list.start {
+            Some(start) if start != 1 => self.out.push_str(&format!("<ol start=\"{start}\">\n")),
+            _ => self.out.push_str(&format!("<{element}>\n")),
+        }
+        for item in &list.items {
+            match item.task {
+                Some(done) => {
+                    let (mark, label) =
+                        if done { ('☑', self.labels.done) } else { ('☐', self.labels.todo) };
+                    self.out.push_str(&format!(
+                        "<li class=\"task\"><span class=\"task-mark\" role=\"img\" aria-label=\"{}\">{mark}</span> ",
+                        attr(label)
+                    ));
+                }
+                None => self.out.push_str("<li>"),
+            }
+            self.item_blocks(&item.blocks, list.tight);
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str(&format!("</{element}>"));
+    }
+
+    /// A tight item's paragraphs are written without `<p>`.
+    fn item_blocks(&mut self, blocks: &[Block], tight: bool) {
+        for block in blocks {
+            match &block.kind {
+                BlockKind::Paragraph(inlines) if tight => self.inlines(inlines),
+                _ => self.block(block),
+            }
+        }
+    }
+
+    fn table(&mut self, table: &Table) {
+        let columns = table.aligns.len().max(1);
+        self.out.push_str("<table>\n<thead>\n");
+        self.row(&table.header, "th", &table.aligns, columns);
+        self.out.push_str("</thead>\n<tbody>\n");
+        for row in &table.rows {
+            self.row(row, "td", &table.aligns, columns);
+        }
+        self.out.push_str("</tbody>\n</table>");
+    }
+
+    fn row(&mut self, cells: &[Vec<Inline>], element: &str, aligns: &[Align], columns: usize) {
+        self.out.push_str("<tr>");
+        for index in 0..columns {
+            let class = match aligns.get(index).copied().unwrap_or(Align::None) {
+                Align::None => "",
+                Align::Left => " class=\"align-left\"",
+                Align::Center => " class=\"align-center\"",
+                Align::Right => " class=\"align-right\"",
+            };
+            self.out.push_str(&format!("<{element}{class}>"));
+            if let Some(cell) = cells.get(index) {
+                self.inlines(cell);
+            }
+            self.out.push_str(&format!("</{element}>"));
+        }
+        self.out.push_str("</tr>\n");
+    }
+
+    fn figure(&mut self, image: &Image, caption: &[Inline], pos: Pos) {
+        let Some(src) = self.image_href(image, pos) else {
+            return self.wrap("p", caption);
+        };
+        self.out.push_str(&format!(
+            "<figure>\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption>",
+            attr(&src),
+            attr(&image.alt)
+        ));
+        self.inlines(caption);
+        self.out.push_str("</figcaption>\n</figure>");
+    }
+
+    /// The image's path in the EPUB, after checking its alternative text.
+    fn image_href(&mut self, image: &Image, pos: Pos) -> Option<String> {
+        let href = self.book.images.get(image.path.as_ref()?)?.clone();
+        if image.alt.trim().is_empty() {
+            let message = format!("the image `{}` has no alternative text", image.src);
+            let hint = "describe the image between the brackets: ![a description](path)";
+            let diagnostic = if self.book.strict {
+                Diagnostic::error(&self.chapter.path, pos, message)
+            } else {
+                Diagnostic::warning(&self.chapter.path, pos, message)
+            };
+            self.diagnostics.push(diagnostic.with_hint(hint));
+        }
+        Some(href)
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        let (anchors, file) = (self.book.anchors, self.file);
+        let resolve = |id: &str| anchors.href(id, file);
+        let mut html = Sanitiser::new(Context::Inline, &resolve);
+        for inline in inlines {
+            match &inline.kind {
+                InlineKind::Html(fragment) => {
+                    html.feed(fragment);
+                    self.out.push_str(&html.take_output());
+                    self.report_dropped(inline.pos, &html.take_dropped());
+                }
+                _ => self.inline(inline),
+            }
+        }
+        self.out.push_str(&html.finish());
+    }
+
+    fn inline(&mut self, inline: &Inline) {
+        match &inline.kind {
+            InlineKind::Text(t) => self.out.push_str(&text(t)),
+            InlineKind::Emph(c) => self.wrap("em", c),
+            InlineKind::Strong(c) => self.wrap("strong", c),
+            InlineKind::Strike(c) => self.wrap("s", c),
+            InlineKind::Super(c) => self.wrap("sup", c),
+            InlineKind::Code(code) => self.out.push_str(&format!("<code>{}</code>", text(code))),
+            InlineKind::Link { target, title, content } => {
+                self.link(target, title, content, inline.pos)
+            }
+            InlineKind::Image(image) => self.inline_image(image, inline.pos),
+            InlineKind::NoteRef(label) => self.note_call(label),
+            InlineKind::LineBreak => self.out.push_str("<br/>\n"),
+            InlineKind::SoftBreak => self.out.push('\n'),
+            InlineKind::Html(_) => {}
+        }
+    }
+
+    fn link(&mut self, target: &LinkTarget, title: &str, content: &[Inline], pos: Pos) {
+        let href = match target {
+            LinkTarget::Url(url) if sanitise::is_safe_url(url) => Some(url.clone()),
+            LinkTarget::Url(url) => {
+                self.warn(
+                    pos,
+                    format!("the link `{url}` is left out of the EPUB"),
+                    "link to http, https or mailto addresses",
+                );
+                None
+            }
+            LinkTarget::Anchor(id) => self.book.anchors.href(id, self.file),
+            LinkTarget::Local(_) => None,
+        };
+        let Some(href) = href else {
+            return self.inlines(content);
+        };
+        let title =
+            if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
+        self.out.push_str(&format!("<a href=\"{}\"{title}>", attr(&href)));
+        self.inlines(content);
+        self.out.push_str("</a>");
+    }
+
+    fn inline_image(&mut self, image: &Image, pos: Pos) {
+        match self.image_href(image, pos) {
+            Some(src) => self.out.push_str(&format!(
+                "<img class=\"inline\" src=\"{}\" alt=\"{}\"/>",
+                attr(&src),
+                attr(&image.alt)
+            )),
+            None => self.out.push_str(&text(&image.alt)),
+        }
+    }
+
+    /// A footnote call: `noteref` to the note's `aside`, with an id unique across the book.
+    fn note_call(&mut self, label: &str) {
+        let Some(note) = self.chapter.notes.iter().find(|n| n.label == label) else {
+            return self.out.push_str(&text(&format!("[^{label}]")));
+        };
+        let calls = self.note_calls.entry(label.to_string()).or_insert(0);
+        *calls += 1;
+        let id = note_id("fnref", &self.chapter.slug, note.number);
+        let id = if *calls == 1 { id } else { format!("{id}-{calls}") };
+        self.out.push_str(&format!(
+            "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{}\" id=\"{id}\">{}</a>",
+            note_id("fn", &self.chapter.slug, note.number),
+            note.number
+        ));
+    }
+
+    /// A footnote at the chapter's end, its number linking back to the first call.
+    fn note(&mut self, note: &Footnote) {
+        let slug = &self.chapter.slug;
+        self.out.push_str(&format!(
+            "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">\n",
+            note_id("fn", slug, note.number)
+        ));
+        let back = format!(
+            "<a class=\"note-back\" role=\"doc-backlink\" href=\"#{}\" title=\"{}\">{}.</a> ",
+            note_id("fnref", slug, note.number),
+            attr(self.labels.back),
+            note.number
+        );
+        match note.blocks.split_first() {
+            Some((Block { kind: BlockKind::Paragraph(inlines), .. }, rest)) => {
+                self.out.push_str(&format!("<p>{back}"));
+                self.inlines(inlines);
+                self.out.push_str("</p>\n");
+                self.blocks(rest);
+            }
+            _ => {
+                self.out.push_str(&format!("<p>{back}</p>\n"));
+                self.blocks(&note.blocks);
+            }
+        }
+        self.out.push_str("</aside>\n");
+    }
+
+    fn warn(&mut self, pos: Pos, message: String, hint: &str) {
+        self.diagnostics
+            .push(Diagnostic::warning(&self.chapter.path, pos, message).with_hint(hint));
+    }
+}
+
+/// A footnote or footnote-call id, unique across the book.
+fn note_id(prefix: &str, slug: &str, number: u32) -> String {
+    format!("{prefix}-{}-{number}", id_part(slug))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FrontMatter, ListItem};
+
+    fn at(kind: InlineKind) -> Inline {
+        Inline::new(Pos::new(3, 1), kind)
+    }
+
+    fn block(kind: BlockKind) -> Block {
+        Block { pos: Pos::new(2, 1), kind }
+    }
+
+    fn words(s: &str) -> Inline {
+        at(InlineKind::Text(s.to_string()))
+    }
+
+    fn chapter(slug: &str, blocks: Vec<Block>, notes: Vec<Footnote>) -> Chapter {
+        Chapter {
+            path: PathBuf::from(format!("sources/p/{slug}.md")),
+            slug: slug.to_string(),
+            front: FrontMatter::default(),
+            blocks,
+            notes,
+        }
+    }
+
+    fn heading(level: u8, id: &str, title: &str) -> Block {
+        block(BlockKind::Heading { level, id: id.into(), content: vec![words(title)] })
+    }
+
+    /// Writes the first of `chapters` (the others only give anchors); parses it as XML.
+    fn write(chapters: &[Chapter]) -> (String, Diagnostics) {
+        let files: Vec<String> =
+            chapters.iter().enumerate().map(|(i, c)| chapter_file(i, &c.slug)).collect();
+        let anchors = Anchors::new(chapters, &files);
+        let images =
+            HashMap::from([(PathBuf::from("sources/p/a.png"), "images/a.png".to_string())]);
+        let book = Book { lang: "fr", anchors: &anchors, images: &images, strict: false };
+        let mut diagnostics = Diagnostics::default();
+        let page = chapter_page(&chapters[0], &files[0], &book, &mut diagnostics);
+        let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+        if let Err(err) = roxmltree::Document::parse_with_options(&page.xhtml, options) {
+            panic!("not well-formed ({err}):\n{}", page.xhtml);
+        }
+        (page.xhtml, diagnostics)
+    }
+
+    #[test]
+    fn hostile_text_and_raw_html_stay_well_formed_and_script_free() {
+        let paragraph = vec![
+            words("a ]]> b <c> & \u{0}\u{1b}[31m \u{FFFE}"),
+            at(InlineKind::Html("<span onclick=\"x()\">".into())),
+            words("open"),
+            at(InlineKind::Html("</em></div>".into())),
+            at(InlineKind::Code("</code>]]>".into())),
+        ];
+        let url = |u: &str| InlineKind::Link {
+            target: LinkTarget::Url(u.into()),
+            title: "\"".into(),
+            content: vec![words("x")],
+        };
+        let script = vec![at(InlineKind::Html("<script>alert(1)".into())), words("alert(1)")];
+        let blocks = vec![
+            heading(1, "t", "Titre <i>"),
+            block(BlockKind::Paragraph(paragraph)),
+            block(BlockKind::Paragraph(script)),
+            block(BlockKind::Paragraph(vec![
+                at(url("javascript:alert(1)")),
+                at(url("https://e.org/?a=1&b=2")),
+            ])),
+            block(BlockKind::Html("<div><p>unclosed <b>bold".into())),
+            block(BlockKind::Raw {
+                format: "typst".into(),
+                text: "#panic()".into(),
+                text_pos: Pos::new(5, 1),
+            }),
+            block(BlockKind::Code { lang: Some("a\"b".into()), text: "<![CDATA[ ]]>".into() }),
+        ];
+        let (xhtml, diagnostics) = write(&[chapter("c", blocks, vec![])]);
+        assert!(xhtml.contains("<span>open<code>&lt;/code&gt;]]&gt;</code></span></p>"), "{xhtml}");
+        for forbidden in ["<script", "onclick", "javascript:", "#panic", "\u{1b}"] {
+            assert!(!xhtml.contains(forbidden), "{forbidden} in\n{xhtml}");
+        }
+        assert!(
+            xhtml.contains("<a href=\"https://e.org/?a=1&amp;b=2\" title=\"&quot;\">x</a>"),
+            "{xhtml}"
+        );
+        let lines: Vec<String> = diagnostics.0.iter().map(|d| d.to_string()).collect();
+        assert!(lines.iter().all(|l| l.starts_with("sources/p/c.md:")), "{lines:#?}");
+        assert_eq!(lines.len(), 4, "{lines:#?}");
+    }
+
+    #[test]
+    fn links_between_chapters_point_at_the_right_file() {
+        let link = |id: &str| {
+            at(InlineKind::Link {
+                target: LinkTarget::Anchor(id.into()),
+                title: String::new(),
+                content: vec![words(id)],
+            })
+        };
+        let first = chapter(
+            "un",
+            vec![
+                heading(1, "debut", "Début"),
+                block(BlockKind::Paragraph(vec![link("fin"), link("deux"), link("debut")])),
+            ],
+            vec![],
+        );
+        let second = chapter("deux", vec![heading(2, "fin", "Fin")], vec![]);
+        let (xhtml, _) = write(&[first, second]);
+        assert!(xhtml.contains("<a href=\"ch02-deux.xhtml#fin\">fin</a>"), "{xhtml}");
+        assert!(xhtml.contains("<a href=\"ch02-deux.xhtml\">deux</a>"), "{xhtml}");
+        assert!(xhtml.contains("<a href=\"#debut\">debut</a>"), "{xhtml}");
+    }
+
+    #[test]
+    fn footnotes_are_epub_notes_with_book_unique_ids_and_back_links() {
+        let call = || at(InlineKind::NoteRef("n".into()));
+        let note = Footnote {
+            label: "n".into(),
+            number: 1,
+            pos: Pos::new(9, 1),
+            blocks: vec![block(BlockKind::Paragraph(vec![words("La note.")]))],
+        };
+        let blocks =
+            vec![block(BlockKind::Paragraph(vec![words("a"), call(), words("b"), call()]))];
+        let (xhtml, _) = write(&[chapter("c", blocks, vec![note])]);
+        assert!(xhtml.contains("<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#fn-c-1\" id=\"fnref-c-1\">1</a>"), "{xhtml}");
+        assert!(xhtml.contains("id=\"fnref-c-1-2\""), "a second call gets its own id\n{xhtml}");
+        assert!(xhtml.contains("<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-c-1\">\n<p><a class=\"note-back\" role=\"doc-backlink\" href=\"#fnref-c-1\""), "{xhtml}");
+    }
+
+    #[test]
+    fn tables_figures_and_task_lists_are_accessible_xhtml() {
+        let table = Table {
+            aligns: vec![Align::Left, Align::Right],
+            header: vec![vec![words("a")], vec![words("b")]],
+            rows: vec![vec![vec![words("1")]]],
+        };
+        let image = Image {
+            src: "a.png".into(),
+            path: Some("sources/p/a.png".into()),
+            alt: String::new(),
+            title: String::new(),
+        };
+        let task = |done, t: &str| ListItem {
+            task: Some(done),
+            blocks: vec![block(BlockKind::Paragraph(vec![words(t)]))],
+        };
+        let list = List {
+            start: None,
+            tight: true,
+            items: vec![task(true, "fait"), task(false, "pas fait")],
+        };
+        let blocks = vec![
+            block(BlockKind::Table(table)),
+            block(BlockKind::Figure { image, caption: vec![] }),
+            block(BlockKind::List(list)),
+        ];
+        let (xhtml, diagnostics) = write(&[chapter("c", blocks, vec![])]);
+        assert!(
+            xhtml.contains("<th class=\"align-left\">a</th><th class=\"align-right\">b</th>"),
+            "{xhtml}"
+        );
+        assert!(
+            xhtml.contains("<td class=\"align-left\">1</td><td class=\"align-right\"></td>"),
+            "{xhtml}"
+        );
+        assert!(!xhtml.contains("align=") && !xhtml.contains("<p><figure"), "{xhtml}");
+        assert!(xhtml.contains("<figure>\n<img src=\"images/a.png\" alt=\"\"/>"), "{xhtml}");
+        assert!(xhtml.contains("role=\"img\" aria-label=\"fait\">☑</span> fait</li>"), "{xhtml}");
+        assert!(xhtml.contains("aria-label=\"à faire\">☐</span> pas fait</li>"), "{xhtml}");
+        let warning = &diagnostics.0[0];
+        assert!(warning.message.contains("alternative text") && !warning.is_error(), "{warning}");
+        assert_eq!(warning.pos, Pos::new(2, 1));
+    }
+
+    #[test]
+    fn the_chapter_language_overrides_the_book_and_titles_fall_back() {
+        let mut c = chapter("c", vec![heading(2, "s", "Section")], vec![]);
+        c.front = FrontMatter {
+            title: Some("Annexe".into()),
+            lang: Some("en".into()),
+            ..FrontMatter::default()
+        };
+        let (xhtml, _) = write(&[c]);
+        assert!(xhtml.contains("lang=\"en\" xml:lang=\"en\""), "{xhtml}");
+        assert!(
+            xhtml.contains("<title>Annexe</title>") && xhtml.contains("<h1>Annexe</h1>"),
+            "{xhtml}"
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! The EPUB edition end to end: fixture trees built, then checked by EPUBCheck and Ace by DAISY.
+//!
+//! The validators come from `scripts/install-validators`; without them these tests fail.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use presse::diag::Diagnostics;
+use presse::epub::{EpubOptions, epub};
+
+const FIXTURE: &str = "tests/fixtures/epub-basic";
+
+/// Builds the `exemple` publication of a project root: the EPUB and the findings.
+fn build(root: &Path, options: &EpubOptions) -> (Option<Vec<u8>>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let publication = presse::build::prepare(root, "exemple", &mut diagnostics)
+        .unwrap_or_else(|| panic!("the fixture does not load: {:?}", diagnostics.0));
+    let style = presse::styles::resolve(root, &publication).expect("the fixture's style");
+    let bytes = epub(&publication, root, &style, options, &mut diagnostics);
+    (bytes, diagnostics)
+}
+
+fn build_ok(root: &Path) -> Vec<u8> {
+    let (bytes, diagnostics) = build(root, &EpubOptions::default());
+    bytes.unwrap_or_else(|| panic!("no EPUB: {:?}", diagnostics.0))
+}
+
+/// The validators' settings written by scripts/install-validators.
+fn tools() -> HashMap<String, String> {
+    let dir = std::env::var_os("PRESSE_TOOLS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/presse-tools")
+    });
+    let text = std::fs::read_to_string(dir.join("env")).unwrap_or_else(|_| {
+        panic!(
+            "the EPUB validators are not installed in {}: run scripts/install-validators",
+            dir.display()
+        )
+    });
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(key, value)| (key.to_string(), value.trim_matches('"').to_string()))
+        .collect()
+}
+
+fn tool(tools: &HashMap<String, String>, key: &str) -> String {
+    let value = tools.get(key).cloned().unwrap_or_default();
+    assert!(
+        Path::new(&value).exists(),
+        "{key} ({value}) is missing: run scripts/install-validators"
+    );
+    value
+}
+
+fn write_temp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("exemple.epub");
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+/// EPUBCheck with warnings as failures: no error, no warning.
+fn assert_epubcheck_clean(epub: &Path) {
+    let tools = tools();
+    let output = Command::new("java")
+        .args(["-jar", &tool(&tools, "EPUBCHECK_JAR")])
+        .arg(epub)
+        .arg("--failonwarnings")
+        .output()
+        .expect("java runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && report.contains("No errors or warnings detected"),
+        "EPUBCheck:\n{report}"
+    );
+}
+
+/// Ace by DAISY: no violation at all.
+fn assert_ace_clean(epub: &Path) {
+    let tools = tools();
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(tool(&tools, "ACE"))
+        .env("PUPPETEER_EXECUTABLE_PATH", tool(&tools, "PUPPETEER_EXECUTABLE_PATH"))
+        .args(["--exiterror2", "--force", "--silent", "--outdir"])
+        .arg(out.path())
+        .arg(epub)
+        .output()
+        .expect("ace runs");
+    let report = std::fs::read_to_string(out.path().join("report.json")).unwrap_or_default();
+    let violations = violations(&report);
+    assert!(
+        output.status.success() && !report.is_empty() && violations.is_empty(),
+        "Ace ({}): {violations:#?}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The failed assertions of an Ace report, as "rule (file): description".
+fn violations(report: &str) -> Vec<String> {
+    let Ok(report) = serde_json::from_str::<serde_json::Value>(report) else {
+        return vec![format!("the Ace report is not JSON: {report}")];
+    };
+    let mut found = Vec::new();
+    let documents = report["assertions"].as_array().cloned().unwrap_or_default();
+    for document in documents {
+        let file = document["earl:testSubject"]["url"].as_str().unwrap_or("").to_string();
+        for assertion in document["assertions"].as_array().cloned().unwrap_or_default() {
+            if assertion["earl:result"]["earl:outcome"] == "fail" {
+                let rule = assertion["earl:test"]["dct:title"].as_str().unwrap_or("?");
+                let why = assertion["earl:test"]["dct:description"].as_str().unwrap_or("");
+                found.push(format!("{rule} ({file}): {why}"));
+            }
+        }
+    }
+    found
+}
+
+/// The fixture copied to a temporary root, with its manifest changed by `edit`.
+fn fixture_variant(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(FIXTURE), dir.path());
+    let manifest = dir.path().join("sources/exemple/publication.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, edit(&text)).unwrap();
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_fixture_passes_epubcheck_without_errors_or_warnings() {
+    let (_dir, path) = write_temp(&build_ok(Path::new(FIXTURE)));
+    assert_epubcheck_clean(&path);
+}
+
+#[test]
+fn the_fixture_passes_ace_without_violations() {
+    let (_dir, path) = write_temp(&build_ok(Path::new(FIXTURE)));
+    assert_ace_clean(&path);
+}
+
+#[test]
+fn without_a_cover_the_title_page_passes_both_validators() {
+    let root = fixture_variant(|text| text.replace("cover = \"images/couverture.png\"\n", ""));
+    let (_dir, path) = write_temp(&build_ok(root.path()));
+    assert_epubcheck_clean(&path);
+    assert_ace_clean(&path);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let cache = tempfile::tempdir().unwrap();
+    let options =
+        EpubOptions { cache_dir: Some(cache.path().to_path_buf()), ..EpubOptions::default() };
+    let first = build(Path::new(FIXTURE), &options).0.expect("an EPUB");
+    let second = build(Path::new(FIXTURE), &options).0.expect("an EPUB from the cache");
+    assert_eq!(first, second);
+    assert_eq!(first, build_ok(Path::new(FIXTURE)), "the cache changes nothing");
+    assert!(std::fs::read_dir(cache.path()).unwrap().count() >= 2, "converted images are cached");
+}
+
+#[test]
+fn raw_html_dropped_parts_are_warnings_naming_file_and_line() {
+    let (_, diagnostics) = build(Path::new(FIXTURE), &EpubOptions::default());
+    let found: Vec<String> = diagnostics.0.iter().map(|d| d.to_string()).collect();
+    let onclick =
+        found.iter().find(|d| d.contains("onclick")).unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(onclick.starts_with("sources/exemple/01-ouverture.md:27:1: warning"), "{onclick}");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.starts_with("sources/exemple/03-annexes.md:9:") && d.contains("<script>")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_image_without_alt_text_is_a_warning_and_an_error_when_strict() {
+    let root = fixture_variant(|text| text.to_string());
+    let chapter = root.path().join("sources/exemple/02-chiffres.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace("![Plan schématique de la métropole]", "![]")).unwrap();
+    let (bytes, diagnostics) = build(root.path(), &EpubOptions::default());
+    assert!(bytes.is_some());
+    let warning =
+        diagnostics.0.iter().find(|d| d.message.contains("alternative text")).expect("a warning");
+    assert_eq!(
+        (warning.file.as_path(), warning.pos.line),
+        (Path::new("sources/exemple/02-chiffres.md"), 8)
+    );
+    let strict = EpubOptions { strict: true, ..EpubOptions::default() };
+    let (bytes, diagnostics) = build(root.path(), &strict);
+    assert!(bytes.is_none() && diagnostics.has_errors());
+}
+
+#[test]
+fn ace_failures_are_read_from_its_report() {
+    let report = r#"{"earl:result": {"earl:outcome": "fail"}, "assertions": [{
+        "earl:testSubject": {"url": "ch01.xhtml"},
+        "assertions": [{"earl:result": {"earl:outcome": "fail"},
+                        "earl:test": {"dct:title": "image-alt", "dct:description": "Images need alt"}}]}]}"#;
+    assert_eq!(violations(report), ["image-alt (ch01.xhtml): Images need alt"]);
+    assert!(
+        violations(r#"{"earl:result": {"earl:outcome": "pass"}, "assertions": []}"#).is_empty()
+    );
+}
