@@ -12,5 +12,6 @@ pub mod parse;
 pub mod passes;
 pub mod preview;
 pub mod report;
+pub mod scaffold;
 pub mod styles;
 pub mod typst;

@@ -56,7 +56,7 @@ pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(Publication { name: name.to_string(), dir, manifest, chapters })
+    Ok(Publication { name: name.to_string(), dir, manifest, chapters, cover: None })
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -181,7 +181,7 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
-            "front matter takes title, author, lang, description and typography (true or false)",
+            "front matter takes title, author, lang, description, kicker, standfirst and typography (true or false)",
         )
     })
 }
@@ -200,7 +200,7 @@ pub fn from_markdown(markdown: &str) -> Publication {
         blocks: parsed.blocks,
         notes: parsed.notes,
     };
-    Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter] }
+    Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter], cover: None }
 }
 
 #[cfg(test)]

@@ -26,6 +26,32 @@ enum Command {
     Build(BuildArgs),
     /// List the font families a style or a raw typst block can use.
     Fonts(FontsArgs),
+    /// List the built-in styles with their options, defaults and what each does.
+    Styles,
+    /// Start a new publication that builds at once: `presse new sources/lettre-13 --style newsletter`.
+    ///
+    /// A folder under sources/ becomes a publication of that project; any other folder
+    /// becomes a new project holding sources/<its name>/.
+    New(NewArgs),
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    /// The new publication's folder.
+    dir: PathBuf,
+    /// Its style.
+    #[arg(long, value_enum, default_value_t = StyleArg::Cahiers)]
+    style: StyleArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StyleArg {
+    /// A magazine issue, after Paris, les cahiers de la métropole.
+    Cahiers,
+    /// A monthly newsletter, after Paris métropolitaine.
+    Newsletter,
+    /// A plain book.
+    Default,
 }
 
 #[derive(clap::Args)]
@@ -140,6 +166,13 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Styles => {
+            for (name, preset) in presse::styles::built_in() {
+                println!("== {name} ==\n{preset}");
+            }
+            ExitCode::SUCCESS
+        }
+        Command::New(args) => new_publication(&args),
         Command::Build(args) => {
             let format = args.message_format.into();
             let config = args.config();
@@ -154,6 +187,32 @@ fn main() -> ExitCode {
     }
 }
 
+fn new_publication(args: &NewArgs) -> ExitCode {
+    let style = match args.style {
+        StyleArg::Cahiers => "cahiers",
+        StyleArg::Newsletter => "newsletter",
+        StyleArg::Default => "default",
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    let date = presse::manifest::Date::from_unix_seconds(now.map_or(0, |d| d.as_secs() as i64));
+    let created = presse::scaffold::locate(&args.dir).and_then(|(root, dir)| {
+        Ok((presse::scaffold::create(&dir, style, &date.to_string())?, root))
+    });
+    match created {
+        Ok((files, root)) => {
+            for file in files {
+                eprintln!("created {}", file.display());
+            }
+            eprintln!("build it with: presse build --root {}", root.display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// Prints findings and editions; exit code 1 when any finding is an error.
 fn summarise(report: &BuildReport, format: MessageFormat, root: &Path) -> ExitCode {
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -163,7 +222,10 @@ fn summarise(report: &BuildReport, format: MessageFormat, root: &Path) -> ExitCo
         if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
     }
     for edition in &report.editions {
-        let pages = edition.pages.map_or(String::new(), |p| format!("{p} pages, "));
+        let pages = edition.pages.map_or(String::new(), |p| match p {
+            1 => "1 page, ".to_string(),
+            p => format!("{p} pages, "),
+        });
         eprintln!(
             "wrote {} ({pages}{:.1} KiB, {:.2} s)",
             edition.path.display(),

@@ -48,6 +48,9 @@ pub struct Manifest {
     /// The publisher.
     #[serde(default)]
     pub publisher: Option<String>,
+    /// Options of the style, overriding its `preset.toml` (`[options]`).
+    #[serde(default)]
+    pub options: toml::Table,
 }
 
 fn default_lang() -> String {
@@ -105,6 +108,20 @@ impl Date {
         (1..=max_day).contains(&day).then_some(Date { year, month, day })
     }
 
+    /// The UTC date of a Unix time, after Howard Hinnant's civil-from-days algorithm.
+    pub fn from_unix_seconds(seconds: i64) -> Date {
+        let z = seconds.div_euclid(86400) + 719468;
+        let era = z.div_euclid(146097);
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
     /// Seconds since the Unix epoch at midnight UTC of this date.
     pub fn unix_seconds(&self) -> i64 {
         // Days from civil, after Howard Hinnant's algorithm.
@@ -148,7 +165,7 @@ impl Manifest {
                 .with_code("bad-manifest")
                 .with_hint(
                     "publication.toml takes title, subtitle, number, date, lang, style, authors, \
-                 identifier, cover, chapters, keywords, description, publisher",
+                 identifier, cover, chapters, keywords, description, publisher and an [options] table",
                 )
         })?;
         manifest.check(text, file)?;
@@ -250,5 +267,9 @@ mod tests {
     fn dates_convert_to_unix_time() {
         assert_eq!(Date::parse("1970-01-01").unwrap().unix_seconds(), 0);
         assert_eq!(Date::parse("2011-10-01").unwrap().unix_seconds(), 1_317_427_200);
+        for text in ["1970-01-01", "2000-02-29", "2011-10-01", "2026-11-26"] {
+            let date = Date::parse(text).unwrap();
+            assert_eq!(Date::from_unix_seconds(date.unix_seconds() + 3600), date);
+        }
     }
 }

@@ -34,6 +34,8 @@ pub struct Publication {
     pub manifest: Manifest,
     /// The chapters in reading order.
     pub chapters: Vec<Chapter>,
+    /// The cover image, relative to the project root, once the image pass has checked it.
+    pub cover: Option<PathBuf>,
 }
 
 /// One Markdown file of a publication.
@@ -63,6 +65,10 @@ pub struct FrontMatter {
     pub lang: Option<String>,
     /// A short summary of the chapter.
     pub description: Option<String>,
+    /// The rubric above the title (kicker).
+    pub kicker: Option<String>,
+    /// The standfirst (chapô) under the title.
+    pub standfirst: Option<String>,
     /// `false` turns the typography pass off for this chapter; it is on by default.
     pub typography: Option<bool>,
 }
@@ -136,6 +142,26 @@ pub enum BlockKind {
     },
     /// A thematic break.
     Rule,
+    /// An editorial block, `::: kind Title` … `:::` (an aside, a pull quote, an agenda …).
+    Editorial {
+        /// `encadre`, `citation`, `agenda`, `breves`, `signature`, or another word.
+        kind: String,
+        /// The words after the kind: a title, or a pull quote's attribution.
+        title: Vec<Inline>,
+        /// The block's content.
+        blocks: Vec<Block>,
+    },
+    /// Key figures, from a `::: chiffres` block whose items read `**value** label`.
+    KeyFigures(Vec<KeyFigure>),
+}
+
+/// One key figure: a big number and what it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyFigure {
+    /// The number, as written (`2,2 millions`).
+    pub value: Vec<Inline>,
+    /// What it counts.
+    pub label: Vec<Inline>,
 }
 
 /// A list.
@@ -193,6 +219,8 @@ pub struct Image {
     pub alt: String,
     /// The title, if any.
     pub title: String,
+    /// Who made it, from `{credit="…"}` after the image.
+    pub credit: Option<String>,
 }
 
 /// An inline element and where it starts.
@@ -286,7 +314,9 @@ pub fn visit_blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Block)) {
     for block in blocks {
         f(block);
         match &mut block.kind {
-            BlockKind::Quote(inner) => visit_blocks_mut(inner, f),
+            BlockKind::Quote(inner) | BlockKind::Editorial { blocks: inner, .. } => {
+                visit_blocks_mut(inner, f)
+            }
             BlockKind::List(list) => {
                 for item in &mut list.items {
                     visit_blocks_mut(&mut item.blocks, f);
@@ -304,6 +334,13 @@ pub fn visit_inlines_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) 
             visit_inline_list_mut(content, f)
         }
         BlockKind::Figure { caption, .. } => visit_inline_list_mut(caption, f),
+        BlockKind::Editorial { title, .. } => visit_inline_list_mut(title, f),
+        BlockKind::KeyFigures(figures) => {
+            for figure in figures {
+                visit_inline_list_mut(&mut figure.value, f);
+                visit_inline_list_mut(&mut figure.label, f);
+            }
+        }
         BlockKind::Table(table) => {
             for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
                 visit_inline_list_mut(cell, f);

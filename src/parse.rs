@@ -4,8 +4,8 @@ use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
 use crate::model::{
-    Align, Block, BlockKind, Footnote, Image, Inline, InlineKind, LinkTarget, List, ListItem, Pos,
-    Table,
+    Align, Block, BlockKind, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget, List,
+    ListItem, Pos, Table,
 };
 
 /// The blocks and footnote definitions of one Markdown text.
@@ -27,6 +27,8 @@ fn options() -> Options<'static> {
     ext.tasklist = true;
     ext.footnotes = true;
     ext.header_attributes = true;
+    ext.block_directive = true;
+    ext.link_attributes = true;
     options.parse.sourcepos_chars = true;
     options
 }
@@ -87,6 +89,7 @@ impl Reader {
             NodeValue::HtmlBlock(html) => BlockKind::Html(html.literal.clone()),
             NodeValue::ThematicBreak => BlockKind::Rule,
             NodeValue::Table(table) => BlockKind::Table(self.table(node, &table.alignments)),
+            NodeValue::BlockDirective(directive) => self.editorial(node, &directive.info, pos),
             _ => return None,
         };
         Some(Block { pos, kind })
@@ -106,6 +109,26 @@ impl Reader {
             return BlockKind::Figure { image, caption };
         }
         BlockKind::Paragraph(inlines)
+    }
+
+    /// `::: kind Title` … `:::`; a `chiffres` block of `**value** label` items is key figures.
+    fn editorial<'a>(&self, node: &'a AstNode<'a>, info: &str, pos: Pos) -> BlockKind {
+        let info = info.trim();
+        let (kind, title) = info.split_once(char::is_whitespace).unwrap_or((info, ""));
+        let kind = kind.trim_start_matches('{').trim_start_matches('.').trim_end_matches('}');
+        let kind = kind.to_lowercase();
+        let blocks = self.blocks(node);
+        if kind == "chiffres"
+            && let Some(figures) = key_figures(&blocks)
+        {
+            return BlockKind::KeyFigures(figures);
+        }
+        let title_pos = Pos::new(pos.line, pos.column + 4 + kind.chars().count() as u32);
+        let title = match title.trim() {
+            "" => Vec::new(),
+            t => vec![Inline::new(title_pos, InlineKind::Text(t.to_string()))],
+        };
+        BlockKind::Editorial { kind, title, blocks }
     }
 
     fn item<'a>(&self, node: &'a AstNode<'a>) -> ListItem {
@@ -177,12 +200,40 @@ impl Reader {
                 path: None,
                 alt: crate::model::plain_text(&self.inlines(node)),
                 title: link.title.clone(),
+                credit: attribute(node, "credit"),
             }),
             NodeValue::FootnoteReference(note) => InlineKind::NoteRef(note.name.clone()),
             _ => return None,
         };
         Some(Inline::new(pos, kind))
     }
+}
+
+/// The value of `{name="…"}` written after a link or an image.
+fn attribute<'a>(node: &'a AstNode<'a>, name: &str) -> Option<String> {
+    let data = node.data();
+    let pairs = &data.attrs.as_ref()?.pairs;
+    pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim().to_string())
+}
+
+/// Key figures from one list whose items each start with a strong value.
+fn key_figures(blocks: &[Block]) -> Option<Vec<KeyFigure>> {
+    let [Block { kind: BlockKind::List(list), .. }] = blocks else { return None };
+    list.items
+        .iter()
+        .map(|item| {
+            let [Block { kind: BlockKind::Paragraph(inlines), .. }] = item.blocks.as_slice() else {
+                return None;
+            };
+            let (first, rest) = inlines.split_first()?;
+            let InlineKind::Strong(value) = &first.kind else { return None };
+            let mut label = rest.to_vec();
+            if let Some(Inline { kind: InlineKind::Text(text), .. }) = label.first_mut() {
+                *text = text.trim_start().to_string();
+            }
+            Some(KeyFigure { value: value.clone(), label })
+        })
+        .collect()
 }
 
 /// A fenced block whose info string is `{=format}` is raw output for that backend.
@@ -268,6 +319,25 @@ mod tests {
         let BlockKind::Table(table) = &parsed.blocks[2].kind else { panic!() };
         assert_eq!(table.aligns, [Align::Left, Align::Right]);
         assert_eq!(table.rows.len(), 1);
+    }
+
+    #[test]
+    fn editorial_blocks_key_figures_and_credits() {
+        let md = "::: encadre Le SDRIF en bref\nTexte.\n:::\n\n::: chiffres\n- **2,2 millions** d'habitants\n- **124** communes\n:::\n\n![Vue](a.png \"L\"){credit=\"Ville de Paris\"}\n";
+        let got = blocks(md);
+        let BlockKind::Editorial { kind, title, blocks: inner } = &got[0] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            (kind.as_str(), crate::model::plain_text(title).as_str()),
+            ("encadre", "Le SDRIF en bref")
+        );
+        assert!(matches!(inner[0].kind, BlockKind::Paragraph(_)));
+        let BlockKind::KeyFigures(figures) = &got[1] else { panic!("{got:?}") };
+        assert_eq!(crate::model::plain_text(&figures[0].value), "2,2 millions");
+        assert_eq!(crate::model::plain_text(&figures[0].label), "d'habitants");
+        let BlockKind::Figure { image, .. } = &got[2] else { panic!("{got:?}") };
+        assert_eq!(image.credit.as_deref(), Some("Ville de Paris"));
     }
 
     #[test]

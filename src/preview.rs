@@ -32,7 +32,8 @@ pub fn render(document: &PagedDocument) -> Previews {
     Previews { pages, sheet: png(&contact_sheet(&thumbs)) }
 }
 
-fn rasterise(page: &Page, scale: f64) -> RgbaImage {
+/// One page as pixels, at `scale` pixels per point.
+pub fn rasterise(page: &Page, scale: f64) -> RgbaImage {
     let options = RenderOptions { pixel_per_pt: Scalar::new(scale), render_bleed: false };
     let pixmap = typst_render::render(page, &options);
     // Pages are filled white, so premultiplied and straight alpha agree.

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+mod common;
+
 use presse::diag::Diagnostics;
 use presse::model::{Block, BlockKind, Chapter, InlineKind, plain_text};
 use presse::typst::world::{Environment, Fonts};
@@ -73,6 +75,16 @@ fn block_text(block: &Block, out: &mut String) {
             }
         }
         BlockKind::Figure { caption, .. } => out.push_str(&inline_text(caption)),
+        BlockKind::Editorial { title, blocks, .. } => {
+            out.push_str(&inline_text(title));
+            blocks.iter().for_each(|b| block_text(b, out));
+        }
+        BlockKind::KeyFigures(figures) => {
+            for figure in figures {
+                out.push_str(&inline_text(&figure.value));
+                out.push_str(&inline_text(&figure.label));
+            }
+        }
         BlockKind::Raw { .. } | BlockKind::Html(_) | BlockKind::Rule => {}
     }
 }
@@ -102,6 +114,40 @@ fn is_subsequence(wanted: &str, laid_out: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// All examples as one publication, one chapter per example.
+fn spec_publication() -> presse::model::Publication {
+    let mut publication = presse::load::from_markdown("");
+    publication.chapters = examples()
+        .iter()
+        .map(|(number, _, markdown)| {
+            let mut chapter = presse::load::from_markdown(markdown).chapters.remove(0);
+            chapter.slug = format!("exemple-{number}");
+            chapter.path = format!("sources/memoire/exemple-{number:03}.md").into();
+            chapter
+        })
+        .collect();
+    publication
+}
+
+#[test]
+fn the_epub_of_every_spec_example_passes_epubcheck_and_ace() {
+    let mut diagnostics = Diagnostics::default();
+    let publication = presse::passes::ids::run(spec_publication(), &mut diagnostics);
+    let publication = presse::passes::urls::run(publication, &mut diagnostics);
+    let style = presse::styles::resolve(Path::new("."), &publication).unwrap();
+    let options = presse::epub::EpubOptions::default();
+    let bytes =
+        presse::epub::epub(&publication, Path::new("."), &style, &options, &mut diagnostics)
+            .unwrap_or_else(|| {
+                panic!("no EPUB: {:?}", diagnostics.0.iter().find(|d| d.is_error()))
+            });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.epub");
+    std::fs::write(&path, bytes).unwrap();
+    common::validators::assert_epubcheck_clean(&path);
+    common::validators::assert_ace_clean(&path);
+}
+
 #[test]
 fn every_spec_example_compiles_and_keeps_its_text() {
     let examples = examples();
@@ -113,6 +159,7 @@ fn every_spec_example_compiles_and_keeps_its_text() {
         let mut diagnostics = Diagnostics::default();
         let publication = presse::load::from_markdown(markdown);
         let publication = presse::passes::ids::run(publication, &mut diagnostics);
+        let publication = presse::passes::urls::run(publication, &mut diagnostics);
         let typeset = presse::typst::typeset(
             &publication,
             Path::new("."),

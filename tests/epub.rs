@@ -2,10 +2,11 @@
 //!
 //! The validators come from `scripts/install-validators`; without them these tests fail.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+mod common;
+
+use common::validators::{assert_ace_clean, assert_epubcheck_clean, violations};
 use presse::diag::Diagnostics;
 use presse::epub::{EpubOptions, epub};
 
@@ -26,98 +27,11 @@ fn build_ok(root: &Path) -> Vec<u8> {
     bytes.unwrap_or_else(|| panic!("no EPUB: {:?}", diagnostics.0))
 }
 
-/// The validators' settings written by scripts/install-validators.
-fn tools() -> HashMap<String, String> {
-    let dir = std::env::var_os("PRESSE_TOOLS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/presse-tools")
-    });
-    let text = std::fs::read_to_string(dir.join("env")).unwrap_or_else(|_| {
-        panic!(
-            "the EPUB validators are not installed in {}: run scripts/install-validators",
-            dir.display()
-        )
-    });
-    text.lines()
-        .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| (key.to_string(), value.trim_matches('"').to_string()))
-        .collect()
-}
-
-fn tool(tools: &HashMap<String, String>, key: &str) -> String {
-    let value = tools.get(key).cloned().unwrap_or_default();
-    assert!(
-        Path::new(&value).exists(),
-        "{key} ({value}) is missing: run scripts/install-validators"
-    );
-    value
-}
-
 fn write_temp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("exemple.epub");
     std::fs::write(&path, bytes).unwrap();
     (dir, path)
-}
-
-/// EPUBCheck with warnings as failures: no error, no warning.
-fn assert_epubcheck_clean(epub: &Path) {
-    let tools = tools();
-    let output = Command::new("java")
-        .args(["-jar", &tool(&tools, "EPUBCHECK_JAR")])
-        .arg(epub)
-        .arg("--failonwarnings")
-        .output()
-        .expect("java runs");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success() && report.contains("No errors or warnings detected"),
-        "EPUBCheck:\n{report}"
-    );
-}
-
-/// Ace by DAISY: no violation at all.
-fn assert_ace_clean(epub: &Path) {
-    let tools = tools();
-    let out = tempfile::tempdir().unwrap();
-    let output = Command::new(tool(&tools, "ACE"))
-        .env("PUPPETEER_EXECUTABLE_PATH", tool(&tools, "PUPPETEER_EXECUTABLE_PATH"))
-        .args(["--exiterror2", "--force", "--silent", "--outdir"])
-        .arg(out.path())
-        .arg(epub)
-        .output()
-        .expect("ace runs");
-    let report = std::fs::read_to_string(out.path().join("report.json")).unwrap_or_default();
-    let violations = violations(&report);
-    assert!(
-        output.status.success() && !report.is_empty() && violations.is_empty(),
-        "Ace ({}): {violations:#?}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// The failed assertions of an Ace report, as "rule (file): description".
-fn violations(report: &str) -> Vec<String> {
-    let Ok(report) = serde_json::from_str::<serde_json::Value>(report) else {
-        return vec![format!("the Ace report is not JSON: {report}")];
-    };
-    let mut found = Vec::new();
-    let documents = report["assertions"].as_array().cloned().unwrap_or_default();
-    for document in documents {
-        let file = document["earl:testSubject"]["url"].as_str().unwrap_or("").to_string();
-        for assertion in document["assertions"].as_array().cloned().unwrap_or_default() {
-            if assertion["earl:result"]["earl:outcome"] == "fail" {
-                let rule = assertion["earl:test"]["dct:title"].as_str().unwrap_or("?");
-                let why = assertion["earl:test"]["dct:description"].as_str().unwrap_or("");
-                found.push(format!("{rule} ({file}): {why}"));
-            }
-        }
-    }
-    found
 }
 
 /// The fixture copied to a temporary root, with its manifest changed by `edit`.

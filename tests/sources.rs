@@ -1,4 +1,5 @@
-//! Every sample publication in `sources/` builds cleanly: no error, no warning.
+//! Every sample publication in `sources/` builds cleanly (no error, no warning), its PDF embeds
+//! every font, and its EPUB passes EPUBCheck and Ace.
 
 mod common;
 
@@ -27,5 +28,8 @@ fn every_sample_publication_builds_without_a_warning() {
         assert!(pdf.is_file(), "no PDF for {name}");
         let fonts = common::tool("pdffonts", &[pdf.to_str().unwrap()]);
         assert!(fonts.lines().skip(2).all(|row| row.contains(" yes yes ")), "{fonts}");
+        let epub = out.path().join(&name).join(format!("{name}.epub"));
+        common::validators::assert_epubcheck_clean(&epub);
+        common::validators::assert_ace_clean(&epub);
     }
 }

@@ -57,8 +57,8 @@ pub fn process(
     cache_dir: Option<&Path>,
     diagnostics: &mut Diagnostics,
 ) -> Images {
-    let cover = publication.manifest.cover.as_ref().map(|cover| Use {
-        path: publication.dir.join(cover),
+    let cover = publication.cover.as_ref().map(|cover| Use {
+        path: cover.clone(),
         file: publication.dir.join("publication.toml"),
         pos: crate::manifest::key_pos(&manifest_text(root, publication), "cover"),
     });

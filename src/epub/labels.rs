@@ -17,6 +17,8 @@ pub struct Labels {
     pub title_page: &'static str,
     /// Before an issue number.
     pub issue: &'static str,
+    /// Before the credit of a figure.
+    pub credit: &'static str,
     /// The months, January first.
     months: [&'static str; 12],
     /// Whether dates read "26 novembre 2026" rather than "November 26, 2026".
@@ -35,6 +37,7 @@ impl Labels {
                 contents: "Table des matières",
                 title_page: "Page de titre",
                 issue: "N°",
+                credit: "Crédit\u{a0}:",
                 months: [
                     "janvier",
                     "février",
@@ -60,6 +63,7 @@ impl Labels {
                 contents: "Contents",
                 title_page: "Title page",
                 issue: "No.",
+                credit: "Credit:",
                 months: [
                     "January",
                     "February",

@@ -171,7 +171,20 @@ impl<'a> Sanitiser<'a> {
         let inside_phrasing = self.open.iter().any(|open| {
             PHRASING.contains(&open.as_str()) || PHRASING_CONTAINERS.contains(&open.as_str())
         });
-        flow && self.context == Context::Block && !inside_phrasing
+        flow && self.context == Context::Block && !inside_phrasing && self.has_parent_for(name)
+    }
+
+    /// Table parts, list items and definition parts open only inside their own parents.
+    fn has_parent_for(&self, name: &str) -> bool {
+        let parents: &[&str] = match name {
+            "tr" => &["table", "thead", "tbody", "tfoot"],
+            "td" | "th" => &["tr"],
+            "thead" | "tbody" | "tfoot" | "caption" => &["table"],
+            "li" => &["ul", "ol"],
+            "dt" | "dd" => &["dl"],
+            _ => return true,
+        };
+        self.open.last().is_some_and(|open| parents.contains(&open.as_str()))
     }
 
     fn open_element(&mut self, tag: Tag) {
@@ -405,6 +418,16 @@ mod tests {
         if let Err(err) = roxmltree::Document::parse(&wrapped) {
             panic!("not well-formed ({err}): {xhtml}");
         }
+    }
+
+    #[test]
+    fn table_parts_and_list_items_need_their_parents() {
+        let (out, dropped) = clean("<tr><td>a</td></tr><li>b</li>", Context::Block);
+        assert_eq!(out, "ab");
+        assert!(dropped.iter().any(|d| d.contains("<tr>")), "{dropped:?}");
+        let (out, _) =
+            clean("<table><tr><td>a</td></tr></table><ul><li>b</li></ul>", Context::Block);
+        assert_eq!(out, "<table><tr><td>a</td></tr></table><ul><li>b</li></ul>");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use super::sanitise::{self, Context, Sanitiser};
 use super::xml::{attr, id_part, text};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
-    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, LinkTarget, List, Pos,
-    Table, plain_text,
+    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget,
+    List, Pos, Table, plain_text,
 };
 
 /// What every chapter needs to know about the book.
@@ -49,6 +49,10 @@ pub struct Page {
     pub toc: Vec<TocEntry>,
 }
 
+fn is_image(inline: &Inline) -> bool {
+    matches!(inline.kind, InlineKind::Image(_))
+}
+
 /// Writes a chapter as an XHTML document named `file`.
 pub fn chapter_page(
     chapter: &Chapter,
@@ -66,6 +70,7 @@ pub fn chapter_page(
         labels: Labels::for_language(lang),
         diagnostics,
         note_calls: HashMap::new(),
+        heading_level: 0,
     };
     writer.body(&title);
     let xhtml = document(lang, &title, &writer.out);
@@ -119,12 +124,18 @@ struct Writer<'a> {
     diagnostics: &'a mut Diagnostics,
     /// How many times each footnote has been called so far.
     note_calls: HashMap<String, u32>,
+    /// The level of the last heading written (0 before the first).
+    heading_level: u8,
 }
 
 impl Writer<'_> {
     fn body(&mut self, title: &str) {
         self.out
             .push_str("<section class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\">\n");
+        let front = &self.chapter.front;
+        if let Some(kicker) = &front.kicker {
+            self.out.push_str(&format!("<p class=\"kicker\">{}</p>\n", text(kicker)));
+        }
         let blocks = &self.chapter.blocks;
         let rest = match blocks.split_first() {
             Some((first, rest)) if matches!(first.kind, BlockKind::Heading { level: 1, .. }) => {
@@ -133,10 +144,14 @@ impl Writer<'_> {
             }
             _ => {
                 self.out.push_str(&format!("<h1>{}</h1>\n", text(title)));
+                self.heading_level = 1;
                 blocks.as_slice()
             }
         };
-        if let Some(author) = &self.chapter.front.author {
+        if let Some(standfirst) = &front.standfirst {
+            self.out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", text(standfirst)));
+        }
+        if let Some(author) = &front.author {
             self.out.push_str(&format!("<p class=\"chapter-author\">{}</p>\n", text(author)));
         }
         self.blocks(rest);
@@ -154,11 +169,7 @@ impl Writer<'_> {
 
     fn block(&mut self, block: &Block) {
         match &block.kind {
-            BlockKind::Heading { level, id, content } => {
-                self.out.push_str(&format!("<h{level} id=\"{}\">", attr(id)));
-                self.inlines(content);
-                self.out.push_str(&format!("</h{level}>"));
-            }
+            BlockKind::Heading { level, id, content } => self.heading(*level, id, content),
             BlockKind::Paragraph(inlines) => self.wrap("p", inlines),
             BlockKind::Quote(inner) => {
                 self.out.push_str("<blockquote>\n");
@@ -177,8 +188,23 @@ impl Writer<'_> {
             BlockKind::Table(table) => self.table(table),
             BlockKind::Figure { image, caption } => self.figure(image, caption, block.pos),
             BlockKind::Rule => self.out.push_str("<hr/>"),
+            BlockKind::Editorial { kind, title, blocks } => self.editorial(kind, title, blocks),
+            BlockKind::KeyFigures(figures) => self.key_figures(figures),
         }
         self.out.push('\n');
+    }
+
+    /// A heading, never more than one level below the one before it (readers navigate by
+    /// levels); an empty heading keeps only its anchor.
+    fn heading(&mut self, level: u8, id: &str, content: &[Inline]) {
+        if plain_text(content).trim().is_empty() {
+            return self.out.push_str(&format!("<div id=\"{}\"></div>", attr(id)));
+        }
+        let level = level.min(self.heading_level + 1).max(1);
+        self.heading_level = level;
+        self.out.push_str(&format!("<h{level} id=\"{}\">", attr(id)));
+        self.inlines(content);
+        self.out.push_str(&format!("</h{level}>"));
     }
 
     fn wrap(&mut self, element: &str, inlines: &[Inline]) {
@@ -287,7 +313,46 @@ impl Writer<'_> {
             attr(&image.alt)
         ));
         self.inlines(caption);
+        if let Some(credit) = &image.credit {
+            let label = self.labels.credit;
+            self.out.push_str(&format!("<span class=\"credit\">{label} {}</span>", text(credit)));
+        }
         self.out.push_str("</figcaption>\n</figure>");
+    }
+
+    /// An editorial block: a `div` classed by its kind, its title (or attribution) first.
+    fn editorial(&mut self, kind: &str, title: &[Inline], blocks: &[Block]) {
+        self.out.push_str(&format!("<div class=\"editorial {}\">\n", id_part(kind)));
+        let quote = kind == "citation";
+        if quote {
+            self.out.push_str("<blockquote>\n");
+            self.blocks(blocks);
+            self.out.push_str("</blockquote>\n");
+        }
+        if !title.is_empty() {
+            let element =
+                if quote { "p class=\"attribution\"" } else { "p class=\"editorial-title\"" };
+            self.out.push_str(&format!("<{element}>"));
+            self.inlines(title);
+            self.out.push_str("</p>\n");
+        }
+        if !quote {
+            self.blocks(blocks);
+        }
+        self.out.push_str("</div>");
+    }
+
+    /// Key figures: each value and label side by side.
+    fn key_figures(&mut self, figures: &[KeyFigure]) {
+        self.out.push_str("<div class=\"key-figures\">\n");
+        for figure in figures {
+            self.out.push_str("<p class=\"key-figure\"><span class=\"value\">");
+            self.inlines(&figure.value);
+            self.out.push_str("</span> <span class=\"label\">");
+            self.inlines(&figure.label);
+            self.out.push_str("</span></p>\n");
+        }
+        self.out.push_str("</div>");
     }
 
     /// The image's path in the EPUB, after checking its alternative text.
@@ -362,6 +427,10 @@ impl Writer<'_> {
         let title =
             if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
         self.out.push_str(&format!("<a href=\"{}\"{title}>", attr(&href)));
+        if plain_text(content).trim().is_empty() && !content.iter().any(is_image) {
+            // A link needs a name a reader can hear: its address, when it has no text.
+            self.out.push_str(&text(&href));
+        }
         self.inlines(content);
         self.out.push_str("</a>");
     }
@@ -578,6 +647,7 @@ mod tests {
             path: Some("sources/p/a.png".into()),
             alt: String::new(),
             title: String::new(),
+            credit: None,
         };
         let task = |done, t: &str| ListItem {
             task: Some(done),

@@ -15,6 +15,7 @@ pub fn run(
     root: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Publication {
+    publication.cover = cover(&publication, root, diagnostics);
     for chapter in &mut publication.chapters {
         let file = chapter.path.clone();
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -36,6 +37,20 @@ pub fn run(
         });
     }
     publication
+}
+
+/// The manifest's cover image, checked like any image, relative to the publication folder.
+fn cover(publication: &Publication, root: &Path, diagnostics: &mut Diagnostics) -> Option<PathBuf> {
+    let src = publication.manifest.cover.as_ref()?;
+    let manifest = publication.dir.join("publication.toml");
+    resolve(root, &publication.dir, src)
+        .map_err(|(message, hint)| {
+            let text = std::fs::read_to_string(root.join(&manifest)).unwrap_or_default();
+            let pos = crate::manifest::key_pos(&text, "cover");
+            let diagnostic = Diagnostic::error(&manifest, pos, message);
+            diagnostics.push(diagnostic.with_hint(hint).with_code("bad-image"));
+        })
+        .ok()
 }
 
 /// The image file relative to the project root, checked to exist inside it.

@@ -3,6 +3,7 @@
 pub mod ids;
 pub mod images;
 pub mod typography;
+pub mod urls;
 
 use std::path::Path;
 
@@ -13,5 +14,6 @@ use crate::model::Publication;
 pub fn run(publication: Publication, root: &Path, diagnostics: &mut Diagnostics) -> Publication {
     let publication = typography::run(publication, diagnostics);
     let publication = ids::run(publication, diagnostics);
+    let publication = urls::run(publication, diagnostics);
     images::run(publication, root, diagnostics)
 }

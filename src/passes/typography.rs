@@ -73,7 +73,13 @@ pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publ
         let language = Language::of(tag);
         chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
         let front = &mut chapter.front;
-        for field in [&mut front.title, &mut front.author, &mut front.description] {
+        for field in [
+            &mut front.title,
+            &mut front.author,
+            &mut front.description,
+            &mut front.kicker,
+            &mut front.standfirst,
+        ] {
             apply_to_field(language, field);
         }
     }
@@ -102,10 +108,20 @@ fn apply_to_block(language: Language, block: &mut Block) {
         BlockKind::Figure { image, caption } => {
             apply(language, caption);
             image.alt = apply_to_text(language, &image.alt);
+            if let Some(credit) = &mut image.credit {
+                *credit = apply_to_text(language, credit);
+            }
         }
         BlockKind::Table(table) => {
             for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
                 apply(language, cell);
+            }
+        }
+        BlockKind::Editorial { title, .. } => apply(language, title),
+        BlockKind::KeyFigures(figures) => {
+            for figure in figures {
+                apply(language, &mut figure.value);
+                apply(language, &mut figure.label);
             }
         }
         _ => {}
@@ -541,6 +557,7 @@ mod tests {
             dir: PathBuf::from("sources/p"),
             manifest: Manifest::parse(&toml, Path::new("publication.toml")).unwrap(),
             chapters: vec![chapter],
+            cover: None,
         }
     }
 }

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
-    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, LinkTarget, List, Pos,
-    Publication, Table,
+    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget,
+    List, Pos, Publication, Table,
 };
 use crate::typst::escape::{markup, string};
+use crate::typst::values;
 
 /// The virtual path of the style template inside the typst world.
 pub const TEMPLATE_PATH: &str = "/.presse/template.typ";
@@ -40,8 +41,9 @@ struct Entry {
 }
 
 impl SourceMap {
-    /// The Markdown file and position that produced the typst at `offset` in `text`.
-    pub fn lookup(&self, text: &str, offset: usize) -> Option<(&Path, Pos)> {
+    /// The Markdown file and position that produced the typst at `offset` in `text`, and
+    /// whether it lies in a raw typst block.
+    pub fn lookup(&self, text: &str, offset: usize) -> Option<(&Path, Pos, bool)> {
         let index = self.entries.partition_point(|e| e.offset <= offset).checked_sub(1)?;
         let entry = self.entries[index];
         let mut pos = entry.pos;
@@ -49,16 +51,20 @@ impl SourceMap {
             let end = offset.min(text.len());
             pos.column += text.get(entry.offset..end).map_or(0, |s| s.chars().count()) as u32;
         }
-        Some((&self.files[entry.file], pos))
+        Some((&self.files[entry.file], pos, entry.verbatim))
     }
 }
 
 /// Writes the typst source of a publication for the style template.
-pub fn emit(publication: &Publication, diagnostics: &mut Diagnostics) -> TypstSource {
+pub fn emit(
+    publication: &Publication,
+    options: &toml::Table,
+    diagnostics: &mut Diagnostics,
+) -> TypstSource {
     let mut emitter =
         Emitter { source: TypstSource::default(), file: 0, notes_done: HashSet::new() };
     emitter.source.map.files = publication.chapters.iter().map(|c| c.path.clone()).collect();
-    emitter.header(publication);
+    emitter.header(publication, options);
     for (index, chapter) in publication.chapters.iter().enumerate() {
         emitter.file = index;
         emitter.chapter(chapter, diagnostics);
@@ -82,7 +88,7 @@ impl Emitter {
         self.source.map.entries.push(entry);
     }
 
-    fn header(&mut self, publication: &Publication) {
+    fn header(&mut self, publication: &Publication, options: &toml::Table) {
         let m = &publication.manifest;
         let list = |items: &[String]| {
             let mut s: String = items.iter().map(|a| format!("{}, ", string(a))).collect();
@@ -98,7 +104,8 @@ impl Emitter {
             out,
             "#show: publication.with((\n  title: {},\n  subtitle: {},\n  number: {},\n  \
              date: datetime(year: {}, month: {}, day: {}),\n  lang: {},\n  authors: {},\n  \
-             keywords: {},\n  description: {},\n  publisher: {},\n  identifier: {},\n))\n",
+             keywords: {},\n  description: {},\n  publisher: {},\n  identifier: {},\n  \
+             cover: {},\n  options: {},\n))\n",
             string(&m.title),
             opt(&m.subtitle),
             opt(&m.number.as_ref().map(|n| n.to_string())),
@@ -111,6 +118,8 @@ impl Emitter {
             opt(&m.description),
             opt(&m.publisher),
             string(&m.stable_identifier()),
+            opt(&publication.cover.as_deref().map(virtual_path)),
+            values::dictionary(options),
         );
     }
 
@@ -118,11 +127,13 @@ impl Emitter {
         let f = &chapter.front;
         let opt = |value: &Option<String>| value.as_deref().map_or("none".into(), string);
         let line = format!(
-            "#chapter((slug: {}, title: {}, author: {}, lang: {}))[\n",
+            "#chapter((slug: {}, title: {}, author: {}, lang: {}, kicker: {}, standfirst: {}))[\n",
             string(&chapter.slug),
             opt(&f.title),
             opt(&f.author),
             opt(&f.lang),
+            opt(&f.kicker),
+            opt(&f.standfirst),
         );
         self.mark(Pos::new(1, 1), false);
         self.out().push_str(&line);
@@ -165,6 +176,8 @@ impl Emitter {
             BlockKind::Table(table) => self.table(table, cx),
             BlockKind::Figure { image, caption } => self.figure(image, caption, cx),
             BlockKind::Rule => self.out().push_str("#rule()"),
+            BlockKind::Editorial { kind, title, blocks } => self.editorial(kind, title, blocks, cx),
+            BlockKind::KeyFigures(figures) => self.key_figures(figures, cx),
         }
         self.out().push_str("\n\n");
     }
@@ -254,12 +267,43 @@ impl Emitter {
         };
         let _ = write!(
             self.out(),
-            "#figure(image({}, alt: {}), caption: [",
+            "#illustration(image({}, alt: {}), credit: {}, caption: ",
             string(&virtual_path(path)),
-            string(&image.alt)
+            string(&image.alt),
+            image.credit.as_ref().map_or("none".into(), |c| format!("[{}]", markup(c))),
         );
-        self.inlines(caption, cx);
-        self.out().push_str("])");
+        self.content_or_none(caption, cx);
+        self.out().push(')');
+    }
+
+    /// `[inlines]`, or `none` when there are none.
+    fn content_or_none(&mut self, inlines: &[Inline], cx: &mut Context) {
+        if inlines.is_empty() {
+            return self.out().push_str("none");
+        }
+        self.out().push('[');
+        self.inlines(inlines, cx);
+        self.out().push(']');
+    }
+
+    fn editorial(&mut self, kind: &str, title: &[Inline], blocks: &[Block], cx: &mut Context) {
+        let _ = write!(self.out(), "#editorial({}, title: ", string(kind));
+        self.content_or_none(title, cx);
+        self.out().push_str(")[\n");
+        self.blocks(blocks, cx);
+        self.out().push(']');
+    }
+
+    fn key_figures(&mut self, figures: &[KeyFigure], cx: &mut Context) {
+        self.out().push_str("#key-figures((");
+        for figure in figures {
+            self.out().push_str("\n  (value: [");
+            self.inlines(&figure.value, cx);
+            self.out().push_str("], label: [");
+            self.inlines(&figure.label, cx);
+            self.out().push_str("]),");
+        }
+        self.out().push_str("\n))");
     }
 
     fn inlines(&mut self, inlines: &[Inline], cx: &mut Context) {

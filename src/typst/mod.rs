@@ -2,6 +2,7 @@
 
 pub mod emit;
 pub mod escape;
+pub mod values;
 pub mod world;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
+use crate::manifest::Date;
 use crate::model::{Pos, Publication};
 use crate::styles::Style;
 use emit::{TEMPLATE_PATH, TypstSource};
@@ -38,7 +40,7 @@ pub fn typeset(
     style: &Style,
     diagnostics: &mut Diagnostics,
 ) -> Option<Typeset> {
-    let source = emit::emit(publication, diagnostics);
+    let source = emit::emit(publication, &style.options, diagnostics);
     let files = vec![
         (MAIN_PATH.to_string(), source.text.clone().into_bytes()),
         (TEMPLATE_PATH.to_string(), style.template.clone().into_bytes()),
@@ -108,20 +110,23 @@ pub fn build_date(publication: &Publication) -> Datetime {
 }
 
 fn datetime_of_unix(seconds: i64) -> Option<Datetime> {
-    let days = seconds.div_euclid(86400);
+    let date = Date::from_unix_seconds(seconds);
     let secs = seconds.rem_euclid(86400);
-    // Civil from days, after Howard Hinnant's algorithm.
-    let z = days + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
     let (h, m, s) = ((secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8);
-    Datetime::from_ymd_hms(year, month, day, h, m, s)
+    Datetime::from_ymd_hms(date.year, date.month, date.day, h, m, s)
+}
+
+/// Where in the generated world a typst diagnostic points.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// Inside a raw typst block of the Markdown.
+    Raw,
+    /// At code presse generated for a Markdown element.
+    Markdown,
+    /// In the style template.
+    Template,
+    /// Elsewhere (a project file read by typst, or generated code with no Markdown).
+    Other,
 }
 
 /// Turns typst diagnostics into presse's, pointing at the Markdown that caused them.
@@ -138,7 +143,7 @@ impl Mapper<'_> {
         let missing_font = message.starts_with("unknown font family");
         let error = diagnostic.severity == typst::diag::Severity::Error || missing_font;
         let code = if missing_font { "missing-font" } else { "typst" };
-        let (file, pos) = self.locate(diagnostic);
+        let (file, pos, place) = self.locate(diagnostic);
         let mut hints: Vec<String> = diagnostic.hints.iter().map(|h| h.v.to_string()).collect();
         if missing_font {
             hints.push(
@@ -146,7 +151,7 @@ impl Mapper<'_> {
             );
         }
         if hints.is_empty() {
-            hints.push(self.default_hint(&file));
+            hints.push(Self::default_hint(place).to_string());
         }
         let base = if error {
             Diagnostic::error(file, pos, message)
@@ -157,18 +162,20 @@ impl Mapper<'_> {
     }
 
     /// Where to look when typst itself gives no hint.
-    fn default_hint(&self, file: &Path) -> String {
-        if *file == self.style.origin {
-            format!("the style template {} needs fixing", file.display())
-        } else if file.extension().is_some_and(|e| e == "md") {
-            "check the typst code of this ```{=typst} block (or the image at this place)".into()
-        } else {
-            "this comes from presse's generated typst; please report it with the Markdown that caused it".into()
+    fn default_hint(place: Place) -> &'static str {
+        match place {
+            Place::Raw => "check the typst code of this ```{=typst} block",
+            Place::Markdown => {
+                "the style template lacks what presse calls here (see styles/README.md), \
+                 or the image here cannot be read"
+            }
+            Place::Template => "the style template needs fixing",
+            Place::Other => "presse generated typst it cannot compile; please report it",
         }
     }
 
-    fn locate(&self, diagnostic: &SourceDiagnostic) -> (std::path::PathBuf, Pos) {
-        let fallback = (self.style.origin.clone(), Pos::default());
+    fn locate(&self, diagnostic: &SourceDiagnostic) -> (std::path::PathBuf, Pos, Place) {
+        let fallback = (self.style.origin.clone(), Pos::default(), Place::Template);
         let Some(id) = diagnostic.span.id() else {
             return fallback;
         };
@@ -177,18 +184,21 @@ impl Mapper<'_> {
         let path = id.get().vpath().get_with_slash().to_string();
         if path == MAIN_PATH {
             return match self.source.map.lookup(&self.source.text, offset) {
-                Some((file, pos)) => (file.to_path_buf(), pos),
+                Some((file, pos, true)) => (file.to_path_buf(), pos, Place::Raw),
+                Some((file, pos, false)) => (file.to_path_buf(), pos, Place::Markdown),
                 None => {
-                    (Path::new(MAIN_PATH).to_path_buf(), pos_of_offset(&self.source.text, offset))
+                    let pos = pos_of_offset(&self.source.text, offset);
+                    (Path::new(MAIN_PATH).to_path_buf(), pos, Place::Other)
                 }
             };
         }
         if path == TEMPLATE_PATH {
-            return (self.style.origin.clone(), pos_of_offset(&self.style.template, offset));
+            let pos = pos_of_offset(&self.style.template, offset);
+            return (self.style.origin.clone(), pos, Place::Template);
         }
         let text =
             typst::World::source(self.world, id).map(|s| s.text().to_string()).unwrap_or_default();
-        (path.trim_start_matches('/').into(), pos_of_offset(&text, offset))
+        (path.trim_start_matches('/').into(), pos_of_offset(&text, offset), Place::Other)
     }
 }
 

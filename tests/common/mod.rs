@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: throwaway projects, the real binary, shared fonts.
 #![allow(dead_code)]
 
+pub mod validators;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -43,6 +45,14 @@ pub fn run_presse(args: &[&str]) -> (i32, String) {
 pub fn environment() -> &'static Environment {
     static ENV: OnceLock<Environment> = OnceLock::new();
     ENV.get_or_init(|| Environment::new(Fonts::load(&[], false)))
+}
+
+/// The fonts of this repository's project (its fonts/ folder too), loaded once per test binary.
+pub fn environment_with_project_fonts() -> &'static Environment {
+    static ENV: OnceLock<Environment> = OnceLock::new();
+    ENV.get_or_init(|| {
+        presse::build::project_environment(Path::new(env!("CARGO_MANIFEST_DIR")), false)
+    })
 }
 
 /// Runs an external checker, failing the test with a hint when it is missing.
