@@ -9,7 +9,6 @@ use rayon::prelude::*;
 
 use super::xml::id_part;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::fnv1a;
 use crate::model::{Block, BlockKind, Inline, InlineKind, Pos, Publication};
 
 /// Bumped whenever the conversion changes, so that cached images are made anew.
@@ -180,9 +179,9 @@ fn convert_use(
 
 /// A hash of the source bytes and of every option that changes the output.
 fn cache_key(source: &[u8], max_side: u32) -> u64 {
-    let mut seed = source.to_vec();
-    seed.extend_from_slice(format!("\0{max_side}\0{CONVERSION_VERSION}").as_bytes());
-    fnv1a(&seed)
+    let options = format!("\0{max_side}\0{CONVERSION_VERSION}");
+    xxhash_rust::xxh3::xxh3_64(source)
+        ^ xxhash_rust::xxh3::xxh3_64(options.as_bytes()).rotate_left(1)
 }
 
 fn cached_or_converted(

@@ -38,7 +38,7 @@ pub fn normalise(epub: &[u8], fixes: &Fixes) -> Result<Vec<u8>, String> {
         };
         *bytes = fixed.into_bytes();
     }
-    write_entries(&entries).map_err(|err| format!("cannot write the EPUB: {err}"))
+    write_entries(&entries, true).map_err(|err| format!("cannot write the EPUB: {err}"))
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, String> {
@@ -57,8 +57,14 @@ fn read_entries(epub: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(entries)
 }
 
-/// Writes the entries `mimetype` first and stored, every entry with the same fixed date.
-fn write_entries(entries: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+/// Whether an entry is already compressed (an image), so deflating it would only cost time.
+fn is_compressed(name: &str) -> bool {
+    [".jpg", ".jpeg", ".png", ".gif", ".webp"].iter().any(|ext| name.ends_with(ext))
+}
+
+/// Writes the entries `mimetype` first and stored, every entry with the same fixed date;
+/// `deflate` compresses the text entries.
+fn write_entries(entries: &[(String, Vec<u8>)], deflate: bool) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
@@ -70,7 +76,11 @@ fn write_entries(entries: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8
         zip.write_all(bytes)?;
     }
     for (name, bytes) in others {
-        zip.start_file(name, options.compression_method(CompressionMethod::Deflated))?;
+        let method = match deflate && !is_compressed(name) {
+            true => CompressionMethod::Deflated,
+            false => CompressionMethod::Stored,
+        };
+        zip.start_file(name, options.compression_method(method))?;
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
