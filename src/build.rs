@@ -12,7 +12,7 @@ use crate::output::{clean_temporaries, edition_dir, write_atomic};
 use crate::styles::Style;
 use crate::typst::Typeset;
 use crate::typst::world::{Environment, Fonts};
-use crate::{load, passes, styles};
+use crate::{load, passes, stamp, styles};
 
 /// What to build and where, checked before any work starts.
 #[derive(Debug, Clone)]
@@ -35,6 +35,34 @@ pub struct BuildConfig {
     pub strict: bool,
     /// The longest side of an image in the EPUB, in pixels.
     pub max_image_side: u32,
+    /// Build even when nothing changed since the last build.
+    pub force: bool,
+}
+
+impl BuildConfig {
+    /// The settings that change what is written, as text for the inputs' stamp.
+    fn settings(&self) -> String {
+        let Self { formats, emit_typst, preview, strict, max_image_side, system_fonts, .. } = self;
+        format!("{formats:?} {emit_typst} {preview} {strict} {max_image_side} {system_fonts}")
+    }
+
+    /// The files a build of `name` leaves in `dir`.
+    fn expected_files(&self, dir: &Path, name: &str) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        if self.formats.pdf {
+            files.push(dir.join(format!("{name}.pdf")));
+        }
+        if self.formats.epub {
+            files.push(dir.join(format!("{name}.epub")));
+        }
+        if self.emit_typst {
+            files.push(dir.join(format!("{name}.typ")));
+        }
+        if self.preview {
+            files.push(dir.join("preview").join("contact-sheet.png"));
+        }
+        files
+    }
 }
 
 /// The editions a build writes.
@@ -68,6 +96,8 @@ pub struct BuildReport {
     pub editions: Vec<Edition>,
     /// Errors and warnings, in order.
     pub diagnostics: Diagnostics,
+    /// The publications skipped because nothing changed since their last build.
+    pub up_to_date: Vec<String>,
 }
 
 /// The fonts of a project: its `fonts/` folder, typst's embedded fonts, maybe the system's.
@@ -94,7 +124,8 @@ pub fn build(config: &BuildConfig) -> Result<BuildReport> {
         );
         return Ok(report);
     }
-    let env = project_environment(&config.root, config.system_fonts);
+    // Fonts load only when a publication needs typesetting, not for up-to-date ones.
+    let env = std::cell::OnceCell::new();
     for name in names {
         build_publication(config, &env, &name, &mut report)?;
     }
@@ -119,7 +150,7 @@ pub fn prepare(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option
 
 fn build_publication(
     config: &BuildConfig,
-    env: &Environment,
+    env: &std::cell::OnceCell<Environment>,
     name: &str,
     report: &mut BuildReport,
 ) -> Result<()> {
@@ -136,11 +167,22 @@ fn build_publication(
             return Ok(());
         }
     };
+    let stamp = stamp::inputs(&config.root, &publication, &style, &config.settings());
+    if !config.force && stamp::is_up_to_date(&dir, &stamp, &config.expected_files(&dir, name)) {
+        report.up_to_date.push(name.to_string());
+        return Ok(());
+    }
     let started = Instant::now();
     let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
     // Both editions are made in memory first: either every edition asked for is written, or none,
     // so that the PDF and the EPUB on disk always say the same thing.
-    let pdf = if config.formats.pdf { job.pdf(env, diagnostics)?.map(Some) } else { Some(None) };
+    let pdf = match config.formats.pdf {
+        true => {
+            let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
+            job.pdf(env, diagnostics)?.map(Some)
+        }
+        false => Some(None),
+    };
     let epub = if config.formats.epub { job.epub(diagnostics).map(Some) } else { Some(None) };
     let (Some(pdf), Some(epub)) = (pdf, epub) else {
         return Ok(());
@@ -155,7 +197,7 @@ fn build_publication(
     if let Some(bytes) = epub {
         report.editions.push(job.write("epub", &bytes, None)?);
     }
-    Ok(())
+    write_atomic(&dir.join(stamp::STAMP_FILE), stamp.as_bytes())
 }
 
 /// One publication, prepared, with its style and its output folder.

@@ -13,5 +13,6 @@ pub mod passes;
 pub mod preview;
 pub mod report;
 pub mod scaffold;
+pub mod stamp;
 pub mod styles;
 pub mod typst;

@@ -88,6 +88,9 @@ struct BuildArgs {
     /// Which editions to write.
     #[arg(long, value_enum, default_value_t = FormatArg::All)]
     format: FormatArg,
+    /// Build even publications whose sources have not changed since their last build.
+    #[arg(long)]
+    force: bool,
     /// Treat accessibility warnings (an image without alternative text) as errors.
     #[arg(long)]
     strict: bool,
@@ -152,6 +155,7 @@ impl BuildArgs {
             },
             strict: self.strict,
             max_image_side: self.max_image_side,
+            force: self.force,
         }
     }
 }
@@ -220,6 +224,9 @@ fn summarise(report: &BuildReport, format: MessageFormat, root: &Path) -> ExitCo
         let text = render(diagnostic, format, root, colour);
         // Machine formats go to standard output, where tools read them.
         if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
+    }
+    for name in &report.up_to_date {
+        eprintln!("{name}: up to date (--force rebuilds it)");
     }
     for edition in &report.editions {
         let pages = edition.pages.map_or(String::new(), |p| match p {
