@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
-use crate::manifest::{Manifest, key_pos};
+use crate::manifest::Manifest;
 use crate::model::{Chapter, FrontMatter, Pos, Publication};
 use crate::parse;
 
@@ -44,7 +44,7 @@ pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
     let manifest_path = dir.join("publication.toml");
     let text = read_text(root, &manifest_path).map_err(one)?;
     let manifest = Manifest::parse(&text, &manifest_path).map_err(one)?;
-    let files = chapter_files(root, &dir, &manifest, &text).map_err(one)?;
+    let files = chapter_files(root, &dir, &manifest).map_err(one)?;
     let mut diagnostics = Diagnostics::default();
     let mut chapters = Vec::new();
     for file in files {
@@ -80,12 +80,7 @@ pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
 }
 
 /// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name.
-fn chapter_files(
-    root: &Path,
-    dir: &Path,
-    manifest: &Manifest,
-    manifest_text: &str,
-) -> Result<Vec<PathBuf>, Diagnostic> {
+fn chapter_files(root: &Path, dir: &Path, manifest: &Manifest) -> Result<Vec<PathBuf>, Diagnostic> {
     let manifest_path = dir.join("publication.toml");
     let Some(listed) = &manifest.chapters else {
         let mut files: Vec<PathBuf> = fs::read_dir(root.join(dir))
@@ -105,7 +100,7 @@ fn chapter_files(
         }
         return Ok(files);
     };
-    let at = key_pos(manifest_text, "chapters");
+    let at = manifest.key_pos("chapters");
     let mut files = Vec::new();
     for name in listed {
         let file = dir.join(name);

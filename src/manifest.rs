@@ -51,6 +51,9 @@ pub struct Manifest {
     /// Options of the style, overriding its `preset.toml` (`[options]`).
     #[serde(default)]
     pub options: toml::Table,
+    /// The text it was read from, to point later findings at a key's line.
+    #[serde(skip)]
+    text: String,
 }
 
 fn default_lang() -> String {
@@ -169,7 +172,7 @@ impl Manifest {
                 )
         })?;
         manifest.check(text, file)?;
-        Ok(manifest)
+        Ok(Manifest { text: text.to_string(), ..manifest })
     }
 
     fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
@@ -200,8 +203,15 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// Where `key = ` stands in the manifest, for findings made after parsing.
+    pub fn key_pos(&self, key: &str) -> Pos {
+        key_pos(&self.text, key)
+    }
+}
+
 /// The position of `key = ` at the start of a line, for checks made after parsing.
-pub fn key_pos(text: &str, key: &str) -> Pos {
+fn key_pos(text: &str, key: &str) -> Pos {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();

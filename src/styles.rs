@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::load::read_text;
-use crate::manifest::key_pos;
 use crate::model::{Pos, Publication};
 
 /// A preset built into presse.
@@ -62,13 +61,13 @@ pub fn built_in() -> Vec<(&'static str, &'static str)> {
 pub fn resolve(root: &Path, publication: &Publication) -> Result<Style, Diagnostic> {
     let mut style = find(root, publication)?;
     let manifest = publication.dir.join("publication.toml");
-    let text = std::fs::read_to_string(root.join(&manifest)).unwrap_or_default();
+    let at = |key: &str| publication.manifest.key_pos(key);
     for (key, value) in &publication.manifest.options {
         let Some(default) = style.options.get(key) else {
             let known: Vec<&str> = style.options.keys().map(String::as_str).collect();
             return Err(Diagnostic::error(
                 &manifest,
-                key_pos(&text, key),
+                at(key),
                 format!("the style `{}` has no option `{key}`", style.name),
             )
             .with_code("unknown-option")
@@ -77,7 +76,7 @@ pub fn resolve(root: &Path, publication: &Publication) -> Result<Style, Diagnost
         if default.type_str() != value.type_str() {
             return Err(Diagnostic::error(
                 &manifest,
-                key_pos(&text, key),
+                at(key),
                 format!(
                     "the option `{key}` takes a {}, not a {}",
                     default.type_str(),
@@ -125,14 +124,17 @@ fn find(root: &Path, publication: &Publication) -> Result<Style, Diagnostic> {
         return Ok(Style { name: name.clone(), template, origin, css, options });
     }
     let manifest = publication.dir.join("publication.toml");
-    let text = std::fs::read_to_string(root.join(&manifest)).unwrap_or_default();
     let names: Vec<&str> = BUILT_IN.iter().map(|b| b.name).collect();
-    Err(Diagnostic::error(&manifest, key_pos(&text, "style"), format!("unknown style `{name}`"))
-        .with_code("unknown-style")
-        .with_hint(format!(
-            "use one of: {}, or add styles/{name}/template.typ to the project",
-            names.join(", ")
-        )))
+    Err(Diagnostic::error(
+        &manifest,
+        publication.manifest.key_pos("style"),
+        format!("unknown style `{name}`"),
+    )
+    .with_code("unknown-style")
+    .with_hint(format!(
+        "use one of: {}, or add styles/{name}/template.typ to the project",
+        names.join(", ")
+    )))
 }
 
 fn parse_preset(text: &str, file: &Path) -> Result<toml::Table, Diagnostic> {

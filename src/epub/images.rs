@@ -59,7 +59,7 @@ pub fn process(
     let cover = publication.cover.as_ref().map(|cover| Use {
         path: cover.clone(),
         file: publication.dir.join("publication.toml"),
-        pos: crate::manifest::key_pos(&manifest_text(root, publication), "cover"),
+        pos: publication.manifest.key_pos("cover"),
     });
     let uses = image_uses(publication, cover.clone());
     let converted: Vec<Result<EpubImage, Diagnostic>> =
@@ -90,11 +90,6 @@ impl Images {
         };
         self.hrefs.insert(source.to_path_buf(), href);
     }
-}
-
-fn manifest_text(root: &Path, publication: &Publication) -> String {
-    std::fs::read_to_string(root.join(&publication.dir).join("publication.toml"))
-        .unwrap_or_default()
 }
 
 /// Every image file used, once each, in reading order, the cover first.

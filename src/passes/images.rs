@@ -45,8 +45,7 @@ fn cover(publication: &Publication, root: &Path, diagnostics: &mut Diagnostics) 
     let manifest = publication.dir.join("publication.toml");
     resolve(root, &publication.dir, src)
         .map_err(|(message, hint)| {
-            let text = std::fs::read_to_string(root.join(&manifest)).unwrap_or_default();
-            let pos = crate::manifest::key_pos(&text, "cover");
+            let pos = publication.manifest.key_pos("cover");
             let diagnostic = Diagnostic::error(&manifest, pos, message);
             diagnostics.push(diagnostic.with_hint(hint).with_code("bad-image"));
         })
