@@ -1,14 +1,20 @@
 //! `presse build`: every stage in order, for each publication, with one checked configuration.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::epub::{EpubOptions, epub};
 use crate::model::Publication;
 use crate::output::{clean_temporaries, edition_dir, write_atomic};
+use crate::preflight::preflight;
+use crate::print::PdfProfile;
+use crate::progress::{Outcome, Progress, PublicationProgress, Step};
 use crate::styles::Style;
 use crate::typst::Typeset;
 use crate::typst::world::{Environment, Fonts};
@@ -37,13 +43,25 @@ pub struct BuildConfig {
     pub max_image_side: u32,
     /// Build even when nothing changed since the last build.
     pub force: bool,
+    /// How many publications to build at once; 0 means one per core.
+    pub jobs: usize,
+    /// Build only this part of the publications.
+    pub shard: Option<Shard>,
+    /// Make the print edition of the PDF (bleed, crop marks, page boxes; see `[print]`).
+    pub print: bool,
+    /// The PDF standard to meet, overriding `[print] standard`.
+    pub pdf_standard: Option<crate::manifest::PdfStandard>,
 }
 
 impl BuildConfig {
     /// The settings that change what is written, as text for the inputs' stamp.
     fn settings(&self) -> String {
         let Self { formats, emit_typst, preview, strict, max_image_side, system_fonts, .. } = self;
-        format!("{formats:?} {emit_typst} {preview} {strict} {max_image_side} {system_fonts}")
+        let (print, pdf_standard) = (self.print, self.pdf_standard);
+        format!(
+            "{formats:?} {emit_typst} {preview} {strict} {max_image_side} {system_fonts} \
+             {print} {pdf_standard:?}"
+        )
     }
 
     /// The files a build of `name` leaves in `dir`.
@@ -74,6 +92,16 @@ pub struct Formats {
     pub epub: bool,
 }
 
+impl Formats {
+    /// The editions asked for, by file extension.
+    pub fn names(self) -> Vec<&'static str> {
+        [("pdf", self.pdf), ("epub", self.epub)]
+            .into_iter()
+            .filter_map(|(n, on)| on.then_some(n))
+            .collect()
+    }
+}
+
 /// One edition written.
 #[derive(Debug, Clone)]
 pub struct Edition {
@@ -92,12 +120,60 @@ pub struct Edition {
 /// What a build did: the editions written and every finding.
 #[derive(Debug, Default)]
 pub struct BuildReport {
-    /// The editions written.
+    /// The editions written, publication by publication.
     pub editions: Vec<Edition>,
-    /// Errors and warnings, in order.
+    /// Errors and warnings: publication by publication, each in the order found.
     pub diagnostics: Diagnostics,
     /// The publications skipped because nothing changed since their last build.
     pub up_to_date: Vec<String>,
+    /// The publications not written because of errors in their sources.
+    pub failed: Vec<String>,
+    /// How long the whole build took, in seconds.
+    pub seconds: f64,
+}
+
+impl BuildReport {
+    /// Adds what one publication's build did.
+    fn add(&mut self, done: PublicationBuild) {
+        self.diagnostics.extend(done.diagnostics);
+        match done.outcome {
+            Outcome::Built => self.editions.extend(done.editions),
+            Outcome::UpToDate => self.up_to_date.push(done.name),
+            Outcome::Failed => self.failed.push(done.name),
+        }
+    }
+}
+
+/// One part of the publications, to split a large tree across CI machines: of the sorted
+/// publications, every `count`th one starting at the `index`th (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which part, from 1 to `count`.
+    pub index: usize,
+    /// How many parts.
+    pub count: usize,
+}
+
+impl Shard {
+    /// The publications of this part, from the sorted list of all of them.
+    pub fn select(self, names: Vec<String>) -> Vec<String> {
+        names.into_iter().skip(self.index - 1).step_by(self.count).collect()
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let number = |s: &str| s.trim().parse::<usize>().ok();
+        match text.split_once('/').and_then(|(i, n)| number(i).zip(number(n))) {
+            Some((index, count)) if 1 <= index && index <= count => Ok(Shard { index, count }),
+            _ => Err(format!(
+                "`{text}` is not a shard: write I/N with 1 <= I <= N, e.g. 2/4 for the second of \
+                 four machines"
+            )),
+        }
+    }
 }
 
 /// The fonts of a project: its `fonts/` folder, typst's embedded fonts, maybe the system's.
@@ -107,29 +183,71 @@ pub fn project_environment(root: &Path, system_fonts: bool) -> Environment {
     Environment::new(Fonts::load(&dirs, system_fonts))
 }
 
-/// Builds the editions of every publication asked for.
+/// Builds the editions of every publication asked for, silently, with fonts loaded for it.
 pub fn build(config: &BuildConfig) -> Result<BuildReport> {
+    build_with(config, &OnceLock::new(), &Progress::silent())
+}
+
+/// Builds the editions of every publication asked for, in parallel, reporting to `progress`.
+/// `env` holds the fonts, loaded on first need (none for up-to-date publications); `presse
+/// watch` passes the same one to every build, so that typst's work carries over.
+pub fn build_with(
+    config: &BuildConfig,
+    env: &OnceLock<Environment>,
+    progress: &Progress,
+) -> Result<BuildReport> {
+    let started = Instant::now();
     let mut report = BuildReport::default();
+    let names = selected_publications(config, &mut report.diagnostics);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .thread_name(|i| format!("presse-{i}"))
+        .build()?;
+    // `collect` keeps the publications' order, whichever finishes first: the findings come out
+    // in the same order on every run.
+    let done: Vec<Result<PublicationBuild>> = pool.install(|| {
+        names.par_iter().map(|name| build_publication(config, env, name, progress)).collect()
+    });
+    for publication in done {
+        report.add(publication?);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The publications to build: those named (all when none is), then this machine's shard.
+fn selected_publications(config: &BuildConfig, diagnostics: &mut Diagnostics) -> Vec<String> {
     let names = match load::publication_dirs(&config.root, &config.publications) {
         Ok(names) => names,
         Err(d) => {
-            report.diagnostics.push(d);
-            return Ok(report);
+            diagnostics.push(d);
+            return Vec::new();
         }
     };
     if names.is_empty() {
-        report.diagnostics.push(
+        diagnostics.push(
             Diagnostic::error("sources", Default::default(), "no publication found")
                 .with_hint("make a folder sources/<name>/ with a publication.toml and chapters"),
         );
-        return Ok(report);
+        return names;
     }
-    // Fonts load only when a publication needs typesetting, not for up-to-date ones.
-    let env = std::cell::OnceCell::new();
-    for name in names {
-        build_publication(config, &env, &name, &mut report)?;
+    let Some(shard) = config.shard else { return names };
+    let total = names.len();
+    let selected = shard.select(names);
+    if selected.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(
+                "sources",
+                Default::default(),
+                format!(
+                    "shard {}/{} has none of the {total} publications",
+                    shard.index, shard.count
+                ),
+            )
+            .with_hint("split the publications into at most as many shards as there are"),
+        );
     }
-    Ok(report)
+    selected
 }
 
 /// Loads and runs the passes on one publication: the model both editions read.
@@ -148,56 +266,83 @@ pub fn prepare(root: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option
     (!failed).then_some(publication)
 }
 
+/// What building one publication did.
+struct PublicationBuild {
+    name: String,
+    outcome: Outcome,
+    editions: Vec<Edition>,
+    diagnostics: Diagnostics,
+}
+
+/// Builds one publication, following it in `progress`; its findings are its own, to be merged in
+/// the publications' order.
 fn build_publication(
     config: &BuildConfig,
-    env: &std::cell::OnceCell<Environment>,
+    env: &OnceLock<Environment>,
     name: &str,
-    report: &mut BuildReport,
-) -> Result<()> {
-    let dir = edition_dir(&config.out, name)?;
-    clean_temporaries(&dir);
-    let diagnostics = &mut report.diagnostics;
-    let Some(publication) = prepare(&config.root, name, diagnostics) else {
-        return Ok(());
+    progress: &Progress,
+) -> Result<PublicationBuild> {
+    let tracker = progress.publication(name, &config.formats.names());
+    let mut diagnostics = Diagnostics::default();
+    let editions = make_editions(config, env, name, &tracker, &mut diagnostics);
+    let outcome = match &editions {
+        Ok(Some(_)) => Outcome::Built,
+        Ok(None) if !diagnostics.has_errors() => Outcome::UpToDate,
+        _ => Outcome::Failed,
     };
+    tracker.finish(outcome);
+    let editions = editions?.unwrap_or_default();
+    Ok(PublicationBuild { name: name.to_string(), outcome, editions, diagnostics })
+}
+
+/// Makes and writes the editions of one publication; `None` when it is up to date or has errors.
+fn make_editions(
+    config: &BuildConfig,
+    env: &OnceLock<Environment>,
+    name: &str,
+    tracker: &PublicationProgress,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<Vec<Edition>>> {
+    let started = Instant::now();
+    let dir = edition_dir(&config.out, name)?;
+    // One presse process at a time writes a publication's editions (see output::lock).
+    let _lock = crate::output::lock(&config.out, name)?;
+    clean_temporaries(&dir);
+    tracker.step(Step::Reading);
+    let Some(publication) = prepare(&config.root, name, diagnostics) else {
+        return Ok(None);
+    };
+    if config.strict && passes::checks::escalate_missing_alt(diagnostics) {
+        return Ok(None);
+    }
     let style = match styles::resolve(&config.root, &publication) {
         Ok(style) => style,
         Err(d) => {
             diagnostics.push(d);
-            return Ok(());
+            return Ok(None);
         }
     };
     let stamp = stamp::inputs(&config.root, &publication, &style, &config.settings());
     if !config.force && stamp::is_up_to_date(&dir, &stamp, &config.expected_files(&dir, name)) {
-        report.up_to_date.push(name.to_string());
-        return Ok(());
+        return Ok(None);
     }
-    let started = Instant::now();
     let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
-    // Both editions are made in memory first: either every edition asked for is written, or none,
-    // so that the PDF and the EPUB on disk always say the same thing.
-    let pdf = match config.formats.pdf {
-        true => {
-            let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
-            job.pdf(env, diagnostics)?.map(Some)
-        }
-        false => Some(None),
+    let Some(made) = job.make(env, tracker, diagnostics)? else {
+        return Ok(None);
     };
-    let epub = if config.formats.epub { job.epub(diagnostics).map(Some) } else { Some(None) };
-    let (Some(pdf), Some(epub)) = (pdf, epub) else {
-        return Ok(());
-    };
-    if let Some((bytes, typeset)) = pdf {
-        let pages = Some(typeset.document.pages().len());
-        report.editions.push(job.write("pdf", &bytes, pages)?);
-        if config.preview {
-            write_previews(&dir.join("preview"), &typeset.document)?;
-        }
-    }
-    if let Some(bytes) = epub {
-        report.editions.push(job.write("epub", &bytes, None)?);
-    }
-    write_atomic(&dir.join(stamp::STAMP_FILE), stamp.as_bytes())
+    tracker.step(Step::Writing);
+    // No stamp while the editions change: an interrupted write must not look up to date.
+    let _ = std::fs::remove_file(dir.join(stamp::STAMP_FILE));
+    let editions = job.write_all(made)?;
+    write_atomic(&dir.join(stamp::STAMP_FILE), stamp.as_bytes())?;
+    Ok(Some(editions))
+}
+
+/// A PDF made in memory: its bytes, its page count, and its pages as PNG when asked.
+struct PdfEdition {
+    bytes: Vec<u8>,
+    pages: usize,
+    previews: Option<crate::preview::Previews>,
 }
 
 /// One publication, prepared, with its style and its output folder.
@@ -217,8 +362,18 @@ impl Job<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Result<Option<(Vec<u8>, Typeset)>> {
         let mut found = Diagnostics::default();
-        let root = &self.config.root;
-        let typeset = crate::typst::typeset(self.publication, root, env, self.style, &mut found);
+        let (root, config) = (&self.config.root, self.config);
+        let manifest = &self.publication.manifest.print;
+        let profile = PdfProfile::resolve(manifest, config.print, config.pdf_standard);
+        let bleed = profile.print.map(|print| print.bleed);
+        let typeset = crate::typst::typeset_with_bleed(
+            self.publication,
+            root,
+            env,
+            self.style,
+            bleed,
+            &mut found,
+        );
         if self.config.emit_typst
             && let Some(source) = typeset.as_ref().map(|t| &t.source)
         {
@@ -227,10 +382,14 @@ impl Job<'_> {
         }
         let pdf = match &typeset {
             Some(t) if !found.has_errors() => {
-                crate::typst::export_pdf(t, self.publication, &mut found)
+                crate::typst::export_pdf_with(t, self.publication, &profile, &mut found)
             }
             _ => None,
         };
+        if let (Some(t), Some(bytes)) = (&typeset, &pdf) {
+            preflight(t, bytes, self.publication, config.strict, &mut found);
+        }
+        let pdf = pdf.filter(|_| !found.has_errors());
         diagnostics.extend(found);
         Ok(pdf.zip(typeset))
     }
@@ -240,7 +399,6 @@ impl Job<'_> {
         let options = EpubOptions {
             max_image_side: self.config.max_image_side,
             cache_dir: Some(self.config.out.join(".cache").join("images")),
-            strict: self.config.strict,
         };
         epub(self.publication, &self.config.root, self.style, &options, diagnostics)
     }
@@ -255,9 +413,113 @@ impl Job<'_> {
     }
 }
 
+/// One edition made in memory, or why not.
+enum Made<T> {
+    /// The build does not ask for this edition.
+    Skipped,
+    /// Its sources have errors.
+    Failed,
+    /// Made, ready to write.
+    Ready(T),
+}
+
+impl<T> Made<T> {
+    fn ready(self) -> Option<T> {
+        match self {
+            Made::Ready(edition) => Some(edition),
+            _ => None,
+        }
+    }
+}
+
+/// The editions of one publication, made in memory and not yet written.
+struct Editions {
+    pdf: Option<PdfEdition>,
+    epub: Option<Vec<u8>>,
+}
+
+impl Job<'_> {
+    /// Both editions, made side by side in memory; `None` when either found errors. Either every
+    /// edition asked for is written, or none, so that the PDF and the EPUB on disk always agree.
+    fn make(
+        &self,
+        env: &OnceLock<Environment>,
+        tracker: &PublicationProgress,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Option<Editions>> {
+        let (mut pdf_found, mut epub_found) = (Diagnostics::default(), Diagnostics::default());
+        let (pdf, epub) = rayon::join(
+            || self.pdf_edition(env, tracker, &mut pdf_found),
+            || self.epub_edition(tracker, &mut epub_found),
+        );
+        diagnostics.extend(pdf_found);
+        diagnostics.extend(epub_found);
+        Ok(match (pdf?, epub) {
+            (Made::Failed, _) | (_, Made::Failed) => None,
+            (pdf, epub) => Some(Editions { pdf: pdf.ready(), epub: epub.ready() }),
+        })
+    }
+
+    /// The PDF, its page count and its previews; the laid-out pages are dropped here, before
+    /// the EPUB is waited for, so that memory holds no more than the bytes to write.
+    fn pdf_edition(
+        &self,
+        env: &OnceLock<Environment>,
+        tracker: &PublicationProgress,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Made<PdfEdition>> {
+        if !self.config.formats.pdf {
+            return Ok(Made::Skipped);
+        }
+        let config = self.config;
+        let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
+        diagnostics.extend(Diagnostics(env.fonts().warnings(&config.root)));
+        tracker.step(Step::Typesetting);
+        let Some((bytes, typeset)) = self.pdf(env, diagnostics)? else {
+            return Ok(Made::Failed);
+        };
+        let previews = config.preview.then(|| {
+            tracker.step(Step::Previewing);
+            crate::preview::render(&typeset.document)
+        });
+        let pages = typeset.document.pages().len();
+        Ok(Made::Ready(PdfEdition { bytes, pages, previews }))
+    }
+
+    /// The EPUB.
+    fn epub_edition(
+        &self,
+        tracker: &PublicationProgress,
+        diagnostics: &mut Diagnostics,
+    ) -> Made<Vec<u8>> {
+        if !self.config.formats.epub {
+            return Made::Skipped;
+        }
+        tracker.step(Step::MakingEpub);
+        match self.epub(diagnostics) {
+            Some(bytes) => Made::Ready(bytes),
+            None => Made::Failed,
+        }
+    }
+
+    /// Writes the editions made, each atomically, and describes them.
+    fn write_all(&self, editions: Editions) -> Result<Vec<Edition>> {
+        let mut written = Vec::new();
+        if let Some(pdf) = editions.pdf {
+            written.push(self.write("pdf", &pdf.bytes, Some(pdf.pages))?);
+            if let Some(previews) = &pdf.previews {
+                write_previews(&self.dir.join("preview"), previews)?;
+            }
+        }
+        if let Some(bytes) = editions.epub {
+            written.push(self.write("epub", &bytes, None)?);
+        }
+        Ok(written)
+    }
+}
+
 /// Writes `page-001.png` … and `contact-sheet.png`, removing pages left from a longer edition.
-fn write_previews(dir: &Path, document: &typst_layout::PagedDocument) -> Result<()> {
-    let previews = crate::preview::render(document);
+fn write_previews(dir: &Path, previews: &crate::preview::Previews) -> Result<()> {
     for (index, png) in previews.pages.iter().enumerate() {
         write_atomic(&dir.join(format!("page-{:03}.png", index + 1)), png)?;
     }
@@ -271,4 +533,27 @@ fn write_previews(dir: &Path, document: &typst_layout::PagedDocument) -> Result<
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_takes_every_nth_publication_from_its_own() {
+        let names: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).into();
+        let shard = |text: &str| text.parse::<Shard>().unwrap().select(names.clone());
+        assert_eq!(shard("1/2"), ["a", "c", "e"]);
+        assert_eq!(shard("2/2"), ["b", "d"]);
+        assert_eq!(shard("3/3"), ["c"]);
+        assert_eq!(shard("1/1"), names);
+    }
+
+    #[test]
+    fn a_shard_is_written_i_of_n_from_one() {
+        assert_eq!(" 2 / 4 ".parse(), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/2", "3/2", "2", "a/b", "1/0", ""] {
+            assert!(bad.parse::<Shard>().unwrap_err().contains("write I/N"), "{bad}");
+        }
+    }
 }

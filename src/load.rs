@@ -1,9 +1,11 @@
 //! Reading a publication folder: `publication.toml`, the chapters in order, their front matter.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
+use crate::limits;
 use crate::manifest::Manifest;
 use crate::model::{Chapter, FrontMatter, Pos, Publication};
 use crate::parse;
@@ -44,14 +46,18 @@ pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
     let manifest_path = dir.join("publication.toml");
     let text = read_text(root, &manifest_path).map_err(one)?;
     let manifest = Manifest::parse(&text, &manifest_path).map_err(one)?;
-    let files = chapter_files(root, &dir, &manifest).map_err(one)?;
+    let files = chapter_files(root, &dir, &manifest, &text).map_err(one)?;
     let mut diagnostics = Diagnostics::default();
     let mut chapters = Vec::new();
     for file in files {
         match load_chapter(root, &file) {
             Ok(chapter) => chapters.push(chapter),
-            Err(d) => diagnostics.push(d),
+            Err(found) => diagnostics.extend(found),
         }
+    }
+    let is_empty = |c: &Chapter| c.blocks.is_empty() && c.front.title.is_none();
+    if !diagnostics.has_errors() && chapters.iter().all(is_empty) {
+        diagnostics.push(empty_publication(&manifest_path, &manifest));
     }
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -65,22 +71,80 @@ fn one(d: Diagnostic) -> Diagnostics {
 
 /// Reads a UTF-8 file relative to the project root, without its byte-order mark.
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(root.join(file)).map_err(|err| {
-        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
-            .with_code("io")
-    })?;
+    let bytes = read_bounded(root, file)?;
     let text = String::from_utf8(bytes).map_err(|err| {
-        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let bad = err.utf8_error().valid_up_to();
+        let valid = &err.as_bytes()[..bad];
+        let valid = valid.strip_prefix("\u{feff}".as_bytes()).unwrap_or(valid);
         let pos = pos_of_offset(&String::from_utf8_lossy(valid), valid.len());
-        Diagnostic::error(file, pos, "the file is not valid UTF-8")
-            .with_code("not-utf8")
-            .with_hint("save the file as UTF-8 in your editor")
+        let byte = err.as_bytes()[bad];
+        Diagnostic::error(
+            file,
+            pos,
+            format!("the file is not valid UTF-8 (byte 0x{byte:02X} here)"),
+        )
+        .with_code("not-utf8")
+        .with_hint("save the file as UTF-8 in your editor (it may be Latin-1 or Windows-1252)")
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
+/// The bytes of a file, refused when larger than [`limits::MAX_TEXT_FILE_BYTES`].
+fn read_bounded(root: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let io_error = |err: std::io::Error| {
+        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
+            .with_code("io")
+    };
+    let opened = fs::File::open(inside_root(root, file)?).map_err(io_error)?;
+    let mut bytes = Vec::new();
+    // Reading one byte past the limit tells a file at the limit from a larger one, whatever
+    // the file system says its size is.
+    opened.take(limits::MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_error)?;
+    if bytes.len() as u64 > limits::MAX_TEXT_FILE_BYTES {
+        let size = fs::metadata(root.join(file)).map_or(bytes.len() as u64, |m| m.len());
+        return Err(limits::file_too_large(file, size));
+    }
+    Ok(bytes)
+}
+
+/// The real path of a file of the project, refused when a symbolic link leads out of the
+/// project root: a link in the sources must never make presse read, and print, a file elsewhere.
+fn inside_root(root: &Path, file: &Path) -> Result<PathBuf, Diagnostic> {
+    let io_error = |err: std::io::Error| {
+        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
+            .with_code("io")
+    };
+    let real = root.join(file).canonicalize().map_err(io_error)?;
+    if !real.starts_with(root.canonicalize().map_err(io_error)?) {
+        return Err(Diagnostic::error(
+            file,
+            Pos::default(),
+            "the file is outside the project: a symbolic link leads out of it",
+        )
+        .with_code("outside-root")
+        .with_hint("copy the file into the project; presse reads no file outside it"));
+    }
+    Ok(real)
+}
+
+/// A publication whose chapters hold nothing to print.
+fn empty_publication(manifest_path: &Path, manifest: &Manifest) -> Diagnostic {
+    let at = match manifest.chapters {
+        Some(_) => manifest.key_pos("chapters"),
+        None => Pos::new(1, 1),
+    };
+    Diagnostic::error(manifest_path, at, "the publication is empty: its chapters hold no text")
+        .with_code("empty-publication")
+        .with_hint("write the chapters, or check that this publication lists the right files")
+}
+
 /// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name.
-fn chapter_files(root: &Path, dir: &Path, manifest: &Manifest) -> Result<Vec<PathBuf>, Diagnostic> {
+fn chapter_files(
+    root: &Path,
+    dir: &Path,
+    manifest: &Manifest,
+    text: &str,
+) -> Result<Vec<PathBuf>, Diagnostic> {
     let manifest_path = dir.join("publication.toml");
     let Some(listed) = &manifest.chapters else {
         let mut files: Vec<PathBuf> = fs::read_dir(root.join(dir))
@@ -101,11 +165,12 @@ fn chapter_files(root: &Path, dir: &Path, manifest: &Manifest) -> Result<Vec<Pat
         return Ok(files);
     };
     let at = manifest.key_pos("chapters");
+    let positions = entry_positions(text, at, listed);
     let mut files = Vec::new();
-    for name in listed {
+    for (name, &pos) in listed.iter().zip(&positions) {
         let file = dir.join(name);
         let bad = |message: String| {
-            Diagnostic::error(&manifest_path, at, message).with_code("bad-chapter-list").with_hint(
+            Diagnostic::error(&manifest_path, pos, message).with_code("bad-chapter-list").with_hint(
                 "list the chapter files by their names in this folder, e.g. \"01-edito.md\"",
             )
         };
@@ -127,18 +192,51 @@ fn chapter_files(root: &Path, dir: &Path, manifest: &Manifest) -> Result<Vec<Pat
     Ok(files)
 }
 
-fn load_chapter(root: &Path, file: &Path) -> Result<Chapter, Diagnostic> {
-    let text = read_text(root, file)?;
-    let (front, body, first_line) = split_front_matter(&text, file)?;
+fn load_chapter(root: &Path, file: &Path) -> Result<Chapter, Diagnostics> {
+    let text = read_text(root, file).map_err(one)?;
+    let (front, body, first_line) = split_front_matter(&text, file).map_err(one)?;
     let parsed = parse::parse(body, first_line);
+    if let Some(pos) = parsed.too_deep {
+        return Err(one(limits::too_deep(file, pos)));
+    }
     let slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or("chapitre");
-    Ok(Chapter {
+    let mut chapter = Chapter {
         path: file.to_path_buf(),
         slug: crate::passes::ids::slugify(slug),
         front,
         blocks: parsed.blocks,
         notes: parsed.notes,
-    })
+        loose_notes: parsed.loose_notes,
+    };
+    let over_limits = limits::check_chapter(&mut chapter);
+    if !over_limits.is_empty() {
+        return Err(Diagnostics(over_limits));
+    }
+    Ok(chapter)
+}
+
+/// The position of each name of the manifest's `chapters` list, the key's when not found.
+fn entry_positions(text: &str, at: Pos, listed: &[String]) -> Vec<Pos> {
+    let line_start: usize =
+        text.split_inclusive('\n').take(at.line.saturating_sub(1) as usize).map(str::len).sum();
+    let mut from = line_start;
+    let mut positions = Vec::new();
+    for name in listed {
+        let found = [format!("\"{name}\""), format!("'{name}'")]
+            .iter()
+            .filter_map(|quoted| {
+                text[from..].find(quoted.as_str()).map(|i| (from + i, quoted.len()))
+            })
+            .min();
+        match found {
+            Some((offset, len)) => {
+                positions.push(pos_of_offset(text, offset));
+                from = offset + len;
+            }
+            None => positions.push(at),
+        }
+    }
+    positions
 }
 
 /// Splits `---` YAML front matter from the Markdown; returns the body and its first line number.
@@ -169,7 +267,7 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    serde_yaml_ng::from_str(yaml).map_err(|err| {
+    let front: FrontMatter = serde_yaml_ng::from_str(yaml).map_err(|err| {
         let pos = err
             .location()
             .map_or(Pos::new(2, 1), |l| Pos::new(l.line() as u32 + 1, l.column() as u32));
@@ -178,7 +276,21 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
         Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
             "front matter takes title, author, lang, description, kicker, standfirst and typography (true or false)",
         )
-    })
+    })?;
+    match &front.lang {
+        Some(lang) if !crate::manifest::is_language_tag(lang) => {
+            Err(bad_language(yaml, file, lang))
+        }
+        _ => Ok(front),
+    }
+}
+
+/// A front matter `lang` that is no language tag, at its line (the YAML starts on line 2).
+fn bad_language(yaml: &str, file: &Path, lang: &str) -> Diagnostic {
+    let line = yaml.lines().position(|l| l.starts_with("lang")).unwrap_or(0) as u32 + 2;
+    Diagnostic::error(file, Pos::new(line, 1), format!("`{lang}` is not a language tag"))
+        .with_code("bad-front-matter")
+        .with_hint("write a BCP 47 language tag, such as fr, en or de-CH")
 }
 
 /// A one-chapter publication from Markdown in memory, as if it were `sources/memoire/texte.md`.
@@ -194,6 +306,7 @@ pub fn from_markdown(markdown: &str) -> Publication {
         front: FrontMatter::default(),
         blocks: parsed.blocks,
         notes: parsed.notes,
+        loose_notes: parsed.loose_notes,
     };
     Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter], cover: None }
 }
@@ -217,6 +330,14 @@ mod tests {
         let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
         assert_eq!(err.pos.line, 3, "{err}");
         assert!(err.message.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn a_front_matter_lang_must_be_a_language_tag() {
+        let text = "---\ntitle: x\nlang: français\n---\n";
+        let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
+        assert_eq!((err.pos.line, err.code), (3, "bad-front-matter"), "{err}");
+        assert!(split_front_matter("---\nlang: de-CH\n---\n", Path::new("a.md")).is_ok());
     }
 
     #[test]

@@ -3,10 +3,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use presse::build::{BuildConfig, BuildReport, Formats, build};
-use presse::report::{MessageFormat, render};
+use presse::build::{BuildConfig, BuildReport, Formats, Shard, build_with};
+use presse::progress::{Progress, Verbosity, print_diagnostics, summary};
+use presse::report::MessageFormat;
+use presse::watch::WatchOutput;
 
 /// presse turns a tree of French Markdown into a print PDF (and an EPUB) per publication.
 ///
@@ -24,6 +27,15 @@ struct Cli {
 enum Command {
     /// Build publications from sources/ into output/<publication>/.
     Build(BuildArgs),
+    /// Build, then rebuild on every saved change of sources/, styles/ or fonts/, until Ctrl-C.
+    ///
+    /// Takes the options of build. typst's work is kept from one build to the next, so that
+    /// an edit recompiles only what it changed; each rebuild prints one line with its time. A
+    /// publication whose sources have errors keeps its last good editions until they are fixed.
+    Watch(BuildArgs),
+    /// Check publications without building them: every finding `build` would report about
+    /// the sources, and raw typst blocks that do not parse; nothing is written.
+    Check(CheckArgs),
     /// List the font families a style or a raw typst block can use.
     Fonts(FontsArgs),
     /// List the built-in styles with their options, defaults and what each does.
@@ -33,6 +45,22 @@ enum Command {
     /// A folder under sources/ becomes a publication of that project; any other folder
     /// becomes a new project holding sources/<its name>/.
     New(NewArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Publications to check (folder names under sources/); all of them when none is given.
+    publications: Vec<String>,
+    /// The project root, the folder that holds sources/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// How to print errors and warnings: human (with the source line), json (one object per
+    /// line) or github (GitHub Actions annotations).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    message_format: Format,
+    /// Treat accessibility warnings (an image without alternative text) as errors.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(clap::Args)]
@@ -91,7 +119,8 @@ struct BuildArgs {
     /// Build even publications whose sources have not changed since their last build.
     #[arg(long)]
     force: bool,
-    /// Treat accessibility warnings (an image without alternative text) as errors.
+    /// Treat accessibility warnings (an image without alternative text) and the print
+    /// preflight's warnings (resolution, colour space, safety margin, page count) as errors.
     #[arg(long)]
     strict: bool,
     /// The longest side of an image in the EPUB, in pixels (the PDF keeps the originals).
@@ -101,6 +130,29 @@ struct BuildArgs {
     /// <out>/<publication>/preview/.
     #[arg(long)]
     preview: bool,
+    /// Make the print edition of the PDF: bleed, crop marks and page boxes, as the
+    /// publication's [print] table says (default: 3 mm bleed, marks).
+    #[arg(long)]
+    print: bool,
+    /// Make the PDF meet a standard: a-2b (PDF/A-2b, archival) or ua-1 (PDF/UA-1, accessible);
+    /// overrides [print] standard.
+    #[arg(long, value_name = "a-2b|ua-1", value_parser = presse::manifest::PdfStandard::from_flag)]
+    pdf_standard: Option<presse::manifest::PdfStandard>,
+    /// How many publications to build at once [default: one per core]. Memory grows with it:
+    /// each publication being built holds its laid-out pages, near 1 GiB for 300 pages, so
+    /// lower it on a machine short of memory (--jobs 1 builds one at a time).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Build only part I of N of the publications: of the sorted list, every Nth one starting
+    /// at the Ith, to split a large tree across the machines of a CI matrix (--shard 2/4).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Print only errors and warnings: no progress, no summary.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every step of every publication as a line, with its time.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,6 +192,14 @@ enum Emit {
 }
 
 impl BuildArgs {
+    fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
+
     fn config(self) -> BuildConfig {
         let out = self.out.unwrap_or_else(|| self.root.join("output"));
         BuildConfig {
@@ -156,6 +216,10 @@ impl BuildArgs {
             strict: self.strict,
             max_image_side: self.max_image_side,
             force: self.force,
+            jobs: self.jobs.map_or(0, usize::from),
+            shard: self.shard,
+            print: self.print,
+            pdf_standard: self.pdf_standard,
         }
     }
 }
@@ -177,16 +241,34 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::New(args) => new_publication(&args),
+        Command::Check(args) => {
+            let config = presse::check::CheckConfig {
+                root: args.root,
+                publications: args.publications,
+                strict: args.strict,
+            };
+            let diagnostics = presse::check::check(&config);
+            print_findings(&diagnostics, args.message_format.into(), &config.root)
+        }
         Command::Build(args) => {
-            let format = args.message_format.into();
+            let (format, verbosity) = (args.message_format.into(), args.verbosity());
             let config = args.config();
-            match build(&config) {
-                Ok(report) => summarise(&report, format, &config.root),
+            let progress = Progress::stderr(verbosity, std::io::stderr().is_terminal());
+            match build_with(&config, &OnceLock::new(), &progress) {
+                Ok(report) => summarise(&report, format, &config.root, verbosity),
                 Err(err) => {
                     eprintln!("error: {err:#}");
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::Watch(args) => {
+            let output =
+                WatchOutput { format: args.message_format.into(), verbosity: args.verbosity() };
+            if let Err(err) = presse::watch::watch(&args.config(), output) {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(1)
         }
     }
 }
@@ -217,28 +299,28 @@ fn new_publication(args: &NewArgs) -> ExitCode {
     }
 }
 
-/// Prints findings and editions; exit code 1 when any finding is an error.
-fn summarise(report: &BuildReport, format: MessageFormat, root: &Path) -> ExitCode {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for diagnostic in &report.diagnostics.0 {
-        let text = render(diagnostic, format, root, colour);
-        // Machine formats go to standard output, where tools read them.
-        if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
-    }
-    for name in &report.up_to_date {
-        eprintln!("{name}: up to date (--force rebuilds it)");
-    }
-    for edition in &report.editions {
-        let pages = edition.pages.map_or(String::new(), |p| match p {
-            1 => "1 page, ".to_string(),
-            p => format!("{p} pages, "),
-        });
-        eprintln!(
-            "wrote {} ({pages}{:.1} KiB, {:.2} s)",
-            edition.path.display(),
-            edition.bytes as f64 / 1024.0,
-            edition.seconds
-        );
+/// Prints findings and, unless quiet, the summary; exit code 1 when any finding is an error.
+fn summarise(
+    report: &BuildReport,
+    format: MessageFormat,
+    root: &Path,
+    verbosity: Verbosity,
+) -> ExitCode {
+    print_diagnostics(&report.diagnostics, format, root);
+    if verbosity != Verbosity::Quiet {
+        for line in summary(report) {
+            eprintln!("{line}");
+        }
     }
     if report.diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Prints the findings of `check`; exit code 1 when any is an error.
+fn print_findings(
+    diagnostics: &presse::diag::Diagnostics,
+    format: MessageFormat,
+    root: &Path,
+) -> ExitCode {
+    presse::progress::print_diagnostics(diagnostics, format, root);
+    if diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -51,6 +51,9 @@ pub struct Manifest {
     /// Options of the style, overriding its `preset.toml` (`[options]`).
     #[serde(default)]
     pub options: toml::Table,
+    /// How the print edition is made and what preflight checks (`[print]`).
+    #[serde(default)]
+    pub print: PrintManifest,
     /// The text it was read from, to point later findings at a key's line.
     #[serde(skip)]
     text: String,
@@ -80,6 +83,152 @@ impl std::fmt::Display for IssueNumber {
             IssueNumber::Int(n) => write!(f, "{n}"),
             IssueNumber::Text(t) => f.write_str(t),
         }
+    }
+}
+
+/// The `[print]` table: how `presse build --print` makes the print edition, and the thresholds
+/// of the preflight that checks every build.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrintManifest {
+    /// The bleed beyond the trimmed page on every side (`"3mm"`).
+    pub bleed: Length,
+    /// Whether crop marks are drawn outside the bleed.
+    pub marks: bool,
+    /// The PDF standard the print edition must meet (`"pdf/a-2b"`, `"pdf/ua-1"`).
+    pub standard: Option<PdfStandard>,
+    /// How close to the trim text and pictures may come before preflight warns (`"3mm"`).
+    pub safety_margin: Length,
+    /// Warn when the page count is not a multiple of this (4 for a stapled issue).
+    pub pages_multiple_of: Option<u32>,
+}
+
+impl Default for PrintManifest {
+    fn default() -> Self {
+        PrintManifest {
+            bleed: Length::mm(3.0),
+            marks: true,
+            standard: None,
+            safety_margin: Length::mm(3.0),
+            pages_multiple_of: None,
+        }
+    }
+}
+
+impl PrintManifest {
+    fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        let out_of_range = |key: &str, length: Length, max_mm: f64| {
+            let mm = length.points() / 72.0 * 25.4;
+            (!(0.0..=max_mm).contains(&mm)).then(|| {
+                Diagnostic::error(file, key_pos(text, key), format!("`{key}` is {mm:.1} mm"))
+                    .with_code("bad-manifest")
+                    .with_hint(format!("give a length from 0 to {max_mm} mm"))
+            })
+        };
+        if let Some(error) = out_of_range("bleed", self.bleed, 20.0)
+            .or_else(|| out_of_range("safety_margin", self.safety_margin, 50.0))
+        {
+            return Err(error);
+        }
+        if self.pages_multiple_of == Some(0) {
+            return Err(Diagnostic::error(
+                file,
+                key_pos(text, "pages_multiple_of"),
+                "`pages_multiple_of` is 0",
+            )
+            .with_code("bad-manifest")
+            .with_hint("give a page count such as 4 (a stapled issue), or remove the key"));
+        }
+        Ok(())
+    }
+}
+
+/// A length written with its unit: `"3mm"`, `"0.5cm"`, `"9pt"`, `"0.125in"`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Length(f64);
+
+impl Length {
+    /// A length in millimetres.
+    pub fn mm(mm: f64) -> Length {
+        Length(mm / 25.4 * 72.0)
+    }
+
+    /// The length in PostScript points (1/72 in).
+    pub fn points(self) -> f64 {
+        self.0
+    }
+
+    /// Reads a number followed by `mm`, `cm`, `pt` or `in`.
+    pub fn parse(text: &str) -> Option<Length> {
+        let text = text.trim();
+        let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+        let (number, unit) = text.split_at(split);
+        let value: f64 = number.trim().parse().ok()?;
+        let points_per_unit = match unit {
+            "mm" => 72.0 / 25.4,
+            "cm" => 72.0 / 2.54,
+            "pt" => 1.0,
+            "in" => 72.0,
+            _ => return None,
+        };
+        value.is_finite().then_some(Length(value * points_per_unit))
+    }
+}
+
+impl<'de> Deserialize<'de> for Length {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        Length::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a length; write a number and a unit, such as \"3mm\""
+            ))
+        })
+    }
+}
+
+/// A PDF standard the PDF edition can be made to meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfStandard {
+    /// PDF/A-2b: archival.
+    A2b,
+    /// PDF/UA-1: accessible (tagged, every image described).
+    Ua1,
+}
+
+impl PdfStandard {
+    /// Reads `a-2b`, `ua-1`, with or without a `pdf/` in front, in any case.
+    pub fn parse(text: &str) -> Option<PdfStandard> {
+        let text = text.trim().to_ascii_lowercase();
+        match text.strip_prefix("pdf/").unwrap_or(&text) {
+            "a-2b" => Some(PdfStandard::A2b),
+            "ua-1" => Some(PdfStandard::Ua1),
+            _ => None,
+        }
+    }
+
+    /// [`PdfStandard::parse`] for a command-line flag.
+    pub fn from_flag(text: &str) -> Result<PdfStandard, String> {
+        PdfStandard::parse(text).ok_or_else(|| format!("`{text}` is not a-2b or ua-1"))
+    }
+
+    /// Its name, as written in the standard.
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfStandard::A2b => "PDF/A-2b",
+            PdfStandard::Ua1 => "PDF/UA-1",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PdfStandard {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        PdfStandard::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a PDF standard presse makes; write \"pdf/a-2b\" or \"pdf/ua-1\""
+            ))
+        })
     }
 }
 
@@ -168,7 +317,8 @@ impl Manifest {
                 .with_code("bad-manifest")
                 .with_hint(
                     "publication.toml takes title, subtitle, number, date, lang, style, authors, \
-                 identifier, cover, chapters, keywords, description, publisher and an [options] table",
+                 identifier, cover, chapters, keywords, description, publisher, an [options] \
+                 and a [print] table",
                 )
         })?;
         manifest.check(text, file)?;
@@ -189,7 +339,7 @@ impl Manifest {
             )
             .with_hint("write a BCP 47 tag such as \"fr\" or \"fr-FR\""));
         }
-        Ok(())
+        self.print.check(text, file)
     }
 
     /// The identifier, or one derived from the title, number and date so that it never changes.
@@ -225,7 +375,8 @@ fn key_pos(text: &str, key: &str) -> Pos {
     Pos::new(1, 1)
 }
 
-fn is_language_tag(tag: &str) -> bool {
+/// Whether `tag` looks like a BCP 47 language tag: a 2- or 3-letter language, then subtags.
+pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or_default();
     (2..=3).contains(&primary.len())
@@ -271,6 +422,35 @@ mod tests {
         let bad_lang = CORPUS.replace("\"fr\"", "\"français\"");
         let err = Manifest::parse(&bad_lang, Path::new("p.toml")).unwrap_err();
         assert_eq!(err.pos, Pos::new(5, 1));
+    }
+
+    #[test]
+    fn the_print_table_reads_lengths_standards_and_checks() {
+        let text = format!(
+            "{CORPUS}[print]\nbleed = \"5mm\"\nmarks = false\nstandard = \"PDF/A-2b\"\n\
+             safety_margin = \"0.5cm\"\npages_multiple_of = 4\n"
+        );
+        let m = Manifest::parse(&text, Path::new("p.toml")).unwrap();
+        assert!((m.print.bleed.points() - Length::mm(5.0).points()).abs() < 1e-9);
+        assert!(!m.print.marks);
+        assert_eq!(m.print.standard, Some(PdfStandard::A2b));
+        assert!((m.print.safety_margin.points() - Length::mm(5.0).points()).abs() < 1e-9);
+        assert_eq!(m.print.pages_multiple_of, Some(4));
+        assert_eq!(
+            Manifest::parse(CORPUS, Path::new("p.toml")).unwrap().print.bleed,
+            Length::mm(3.0)
+        );
+        for (bad, line) in [
+            ("bleed = \"3\"", 8),
+            ("bleed = \"30mm\"", 8),
+            ("standard = \"pdf/x-4\"", 8),
+            ("bled = \"3mm\"", 8),
+            ("pages_multiple_of = 0", 8),
+        ] {
+            let text = format!("{CORPUS}[print]\n{bad}\n");
+            let err = Manifest::parse(&text, Path::new("p.toml")).unwrap_err();
+            assert_eq!(err.pos.line, line, "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct Chapter {
     pub blocks: Vec<Block>,
     /// Footnote definitions, in order of first reference.
     pub notes: Vec<Footnote>,
+    /// Footnote references and definitions the parser found without their partner.
+    pub loose_notes: Vec<LooseNote>,
 }
 
 /// The optional YAML front matter of a chapter.
@@ -84,6 +86,28 @@ pub struct Footnote {
     pub pos: Pos,
     /// The note's content.
     pub blocks: Vec<Block>,
+}
+
+/// A footnote reference or definition written in the Markdown that no edition can show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LooseNote {
+    /// The label written in the Markdown (`[^label]`).
+    pub label: String,
+    /// Where it is written.
+    pub pos: Pos,
+    /// What is wrong with it.
+    pub problem: NoteProblem,
+}
+
+/// Why a footnote reference or definition is loose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteProblem {
+    /// A reference `[^label]` with no definition: it stays as text.
+    Undefined,
+    /// A definition `[^label]: …` that nothing refers to: it is left out.
+    Unused,
+    /// A second definition of a label: only the last one is kept.
+    Duplicate,
 }
 
 /// A block-level element and where it starts.

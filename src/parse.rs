@@ -1,11 +1,14 @@
 //! Markdown → document model. The only module that knows comrak.
 
-use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
+use std::collections::HashMap;
+
+use comrak::nodes::{AstNode, ListType, NodeValue, Sourcepos, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
+use crate::limits::{MAX_EDITORIAL_NESTING, MAX_NESTING_DEPTH};
 use crate::model::{
     Align, Block, BlockKind, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget, List,
-    ListItem, Pos, Table,
+    ListItem, LooseNote, NoteProblem, Pos, Table,
 };
 
 /// The blocks and footnote definitions of one Markdown text.
@@ -15,6 +18,11 @@ pub struct Parsed {
     pub blocks: Vec<Block>,
     /// Footnote definitions, numbered in order of first reference.
     pub notes: Vec<Footnote>,
+    /// Footnote references without a definition, definitions without a reference.
+    pub loose_notes: Vec<LooseNote>,
+    /// Where the Markdown first nests deeper than the limits allow; when set, the text
+    /// is not read further and everything else is empty.
+    pub too_deep: Option<Pos>,
 }
 
 /// The Markdown dialect: CommonMark, the GFM extensions, footnotes and heading attributes.
@@ -30,6 +38,8 @@ fn options() -> Options<'static> {
     ext.block_directive = true;
     ext.link_attributes = true;
     options.parse.sourcepos_chars = true;
+    // Unused definitions stay where they are written, so that they can be reported.
+    options.parse.leave_footnote_definitions = true;
     options
 }
 
@@ -39,20 +49,31 @@ pub fn parse(markdown: &str, first_line: u32) -> Parsed {
     let root = parse_document(&arena, markdown, &options());
     let reader = Reader { line_offset: first_line.saturating_sub(1) };
     let mut parsed = Parsed::default();
-    for node in root.children() {
-        if let NodeValue::FootnoteDefinition(def) = &node.data().value {
-            let number = parsed.notes.len() as u32 + 1;
-            parsed.notes.push(Footnote {
-                label: def.name.clone(),
-                number,
-                pos: reader.pos(node),
-                blocks: reader.blocks(node),
-            });
-        } else {
-            parsed.blocks.extend(reader.block(node));
-        }
+    // Every later stage recurses over the tree: refuse a depth that would overflow the stack.
+    if let Some(node) = first_too_deep(root) {
+        parsed.too_deep = Some(reader.pos(node));
+        return parsed;
     }
+    // Footnote definitions are not blocks: `block` skips them wherever they are written.
+    parsed.blocks = root.children().filter_map(|node| reader.block(node)).collect();
+    reader.footnotes(root, markdown, &mut parsed);
     parsed
+}
+
+/// The first node, in document order, nested deeper than [`MAX_NESTING_DEPTH`] or inside
+/// more than [`MAX_EDITORIAL_NESTING`] editorial blocks; found without recursion, so any depth
+/// is safe.
+fn first_too_deep<'a>(root: &'a AstNode<'a>) -> Option<&'a AstNode<'a>> {
+    let mut stack = vec![(root, 0, 0)];
+    while let Some((node, depth, editorial)) = stack.pop() {
+        let is_editorial = matches!(node.data().value, NodeValue::BlockDirective(_));
+        let editorial = editorial + usize::from(is_editorial);
+        if depth > MAX_NESTING_DEPTH || editorial > MAX_EDITORIAL_NESTING {
+            return Some(node);
+        }
+        stack.extend(node.reverse_children().map(|child| (child, depth + 1, editorial)));
+    }
+    None
 }
 
 struct Reader {
@@ -63,6 +84,58 @@ impl Reader {
     fn pos<'a>(&self, node: &'a AstNode<'a>) -> Pos {
         let start = node.data().sourcepos.start;
         Pos::new(start.line as u32 + self.line_offset, start.column.max(1) as u32)
+    }
+
+    /// The referenced footnote definitions, numbered in order of first reference, and the
+    /// references and definitions that miss their partner.
+    fn footnotes<'a>(&self, root: &'a AstNode<'a>, markdown: &str, parsed: &mut Parsed) {
+        let mut first_reference: HashMap<String, u32> = HashMap::new();
+        let mut definitions = Vec::new();
+        let lines = LineStarts::new(markdown);
+        for node in root.descendants() {
+            match &node.data().value {
+                NodeValue::FootnoteReference(r) => {
+                    first_reference.entry(r.name.clone()).or_insert(r.ix);
+                }
+                NodeValue::FootnoteDefinition(def) => definitions.push((node, def.clone())),
+                // comrak turns a reference to no definition back into text.
+                NodeValue::Text(text) if text.contains("[^") => {
+                    let sourcepos = node.data().sourcepos;
+                    for (label, pos) in undefined_references(&lines, sourcepos) {
+                        let pos = Pos::new(pos.line + self.line_offset, pos.column);
+                        let problem = NoteProblem::Undefined;
+                        parsed.loose_notes.push(LooseNote { label, pos, problem });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let kept: Vec<String> = definitions
+            .iter()
+            .filter(|(_, def)| def.total_references > 0)
+            .map(|(_, def)| def.name.to_lowercase())
+            .collect();
+        let mut notes = Vec::new();
+        for (node, def) in definitions {
+            let pos = self.pos(node);
+            if def.total_references > 0 {
+                let order = first_reference.get(&def.name).copied().unwrap_or(u32::MAX);
+                let note = Footnote { label: def.name, number: 0, pos, blocks: self.blocks(node) };
+                notes.push((order, note));
+                continue;
+            }
+            let problem = match kept.contains(&def.name.to_lowercase()) {
+                true => NoteProblem::Duplicate,
+                false => NoteProblem::Unused,
+            };
+            parsed.loose_notes.push(LooseNote { label: def.name, pos, problem });
+        }
+        notes.sort_by_key(|(order, _)| *order);
+        for (index, (_, mut note)) in notes.into_iter().enumerate() {
+            note.number = index as u32 + 1;
+            parsed.notes.push(note);
+        }
+        parsed.loose_notes.sort_by_key(|note| note.pos);
     }
 
     fn blocks<'a>(&self, node: &'a AstNode<'a>) -> Vec<Block> {
@@ -252,6 +325,53 @@ fn code_block(info: &str, literal: &str, pos: Pos) -> BlockKind {
     BlockKind::Code { lang: lang.filter(|l| !l.is_empty()), text: literal.to_string() }
 }
 
+/// Where each line of a text starts, to find the source of a node from its position.
+struct LineStarts<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineStarts<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts { text, starts: starts.collect() }
+    }
+
+    /// The text of line `line` (1-based) from column `from` to column `to`, in characters.
+    fn slice(&self, line: usize, from: usize, to: usize) -> &'t str {
+        let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(self.text.len());
+        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let text = &self.text[start..end];
+        let offset = |column: usize| text.char_indices().nth(column).map_or(text.len(), |(i, _)| i);
+        let (from, to) = (offset(from.saturating_sub(1)), offset(to));
+        text.get(from..to).unwrap_or("")
+    }
+}
+
+/// The `[^label]` written, unescaped, in the source of a text node, with their positions.
+fn undefined_references(lines: &LineStarts, sourcepos: Sourcepos) -> Vec<(String, Pos)> {
+    let (start, end) = (sourcepos.start, sourcepos.end);
+    let to = if end.line == start.line { end.column } else { usize::MAX };
+    let source = lines.slice(start.line, start.column, to);
+    let mut found = Vec::new();
+    for (offset, _) in source.match_indices("[^") {
+        let backslashes = source[..offset].chars().rev().take_while(|c| *c == '\\').count();
+        let rest = &source[offset + 2..];
+        let label = rest.split(']').next().unwrap_or("");
+        let closed = rest.len() > label.len();
+        if backslashes % 2 == 1
+            || !closed
+            || label.is_empty()
+            || label.contains(char::is_whitespace)
+        {
+            continue;
+        }
+        let column = start.column + source[..offset].chars().count();
+        found.push((label.to_string(), Pos::new(start.line as u32, column as u32)));
+    }
+    found
+}
+
 /// URLs with a scheme are external; everything else points inside the publication.
 fn link_target(url: &str) -> LinkTarget {
     let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
@@ -338,6 +458,44 @@ mod tests {
         assert_eq!(crate::model::plain_text(&figures[0].label), "d'habitants");
         let BlockKind::Figure { image, .. } = &got[2] else { panic!("{got:?}") };
         assert_eq!(image.credit.as_deref(), Some("Ville de Paris"));
+    }
+
+    #[test]
+    fn loose_footnotes_are_found_with_their_positions() {
+        let md = "a[^b] c[^x] \\[^y] `[^z]`\n\n[^b]: B.\n\n[^u]: Unused.\n\n[^b]: Again.\n";
+        let parsed = parse(md, 3);
+        let loose: Vec<_> =
+            parsed.loose_notes.iter().map(|n| (n.label.as_str(), n.pos, n.problem)).collect();
+        assert_eq!(
+            loose,
+            [
+                ("x", Pos::new(3, 8), NoteProblem::Undefined),
+                ("b", Pos::new(5, 1), NoteProblem::Duplicate),
+                ("u", Pos::new(7, 1), NoteProblem::Unused),
+            ]
+        );
+        assert_eq!(parsed.notes.len(), 1);
+        assert_eq!((parsed.notes[0].number, parsed.notes[0].pos), (1, Pos::new(9, 1)));
+    }
+
+    #[test]
+    fn notes_are_numbered_by_first_reference_wherever_defined() {
+        let md = "[^2]: Deux.\n\na[^1] b[^2]\n\n[^1]: Un.\n";
+        let parsed = parse(md, 1);
+        let labels: Vec<_> = parsed.notes.iter().map(|n| (n.label.as_str(), n.number)).collect();
+        assert_eq!(labels, [("1", 1), ("2", 2)]);
+        assert!(parsed.loose_notes.is_empty(), "{:?}", parsed.loose_notes);
+        assert_eq!(parsed.blocks.len(), 1, "definitions are not blocks");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn looking_for_loose_notes_never_panics(md in "[a-zé \\[\\]^:`>|*\\\\\n-]{0,60}") {
+            let parsed = parse(&md, 1);
+            for note in parsed.loose_notes {
+                proptest::prop_assert!(note.pos.line >= 1 && note.pos.column >= 1);
+            }
+        }
     }
 
     #[test]

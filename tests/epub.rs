@@ -104,25 +104,6 @@ fn raw_html_dropped_parts_are_warnings_naming_file_and_line() {
 }
 
 #[test]
-fn an_image_without_alt_text_is_a_warning_and_an_error_when_strict() {
-    let root = fixture_variant(|text| text.to_string());
-    let chapter = root.path().join("sources/exemple/02-chiffres.md");
-    let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(&chapter, text.replace("![Plan schématique de la métropole]", "![]")).unwrap();
-    let (bytes, diagnostics) = build(root.path(), &EpubOptions::default());
-    assert!(bytes.is_some());
-    let warning =
-        diagnostics.0.iter().find(|d| d.message.contains("alternative text")).expect("a warning");
-    assert_eq!(
-        (warning.file.as_path(), warning.pos.line),
-        (Path::new("sources/exemple/02-chiffres.md"), 8)
-    );
-    let strict = EpubOptions { strict: true, ..EpubOptions::default() };
-    let (bytes, diagnostics) = build(root.path(), &strict);
-    assert!(bytes.is_none() && diagnostics.has_errors());
-}
-
-#[test]
 fn ace_failures_are_read_from_its_report() {
     let report = r#"{"earl:result": {"earl:outcome": "fail"}, "assertions": [{
         "earl:testSubject": {"url": "ch01.xhtml"},

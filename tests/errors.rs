@@ -79,7 +79,7 @@ fn a_missing_chapter_in_the_list_is_an_error() {
             ("sources/p/publication.toml", &manifest("chapters = [\"absent.md\"]\n")),
             ("sources/p/a.md", b"x\n"),
         ],
-        "sources/p/publication.toml:4:1: error: the chapter `absent.md` does not exist",
+        "sources/p/publication.toml:4:13: error: the chapter `absent.md` does not exist",
     );
 }
 

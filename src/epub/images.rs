@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use image::{DynamicImage, GenericImageView, ImageFormat, codecs::jpeg::JpegEncoder};
+use image::{DynamicImage, GenericImageView, ImageFormat, ImageReader, codecs::jpeg::JpegEncoder};
 use rayon::prelude::*;
 
 use super::xml::id_part;
@@ -62,6 +62,9 @@ pub fn process(
         pos: publication.manifest.key_pos("cover"),
     });
     let uses = image_uses(publication, cover.clone());
+    if let Some(dir) = cache_dir {
+        crate::output::clean_shared_temporaries(dir);
+    }
     let converted: Vec<Result<EpubImage, Diagnostic>> =
         uses.par_iter().map(|image| convert_use(image, root, max_side, cache_dir)).collect();
     let mut images = Images::default();
@@ -210,7 +213,7 @@ pub fn convert(
     if is_svg {
         return Ok((source.to_vec(), "svg"));
     }
-    let decoded = image::load_from_memory(source).map_err(|err| err.to_string())?;
+    let decoded = decode(source)?;
     let (width, height) = decoded.dimensions();
     let resized = if width.max(height) > max_side.max(1) {
         decoded.resize(max_side, max_side, image::imageops::FilterType::Lanczos3)
@@ -218,6 +221,20 @@ pub fn convert(
         decoded
     };
     if is_flat(&resized) { encode_png(&resized) } else { encode_jpeg(&resized) }
+}
+
+/// Decodes an image within [`crate::limits`]: an image too large is refused from its header,
+/// before any pixel memory is allocated.
+fn decode(source: &[u8]) -> Result<DynamicImage, String> {
+    let reader = || ImageReader::new(Cursor::new(source)).with_guessed_format();
+    let header = reader().map_err(|err| err.to_string())?;
+    let (width, height) = header.into_dimensions().map_err(|err| err.to_string())?;
+    if let Some((message, _)) = crate::limits::image_too_large(width, height) {
+        return Err(message);
+    }
+    let mut reader = reader().map_err(|err| err.to_string())?;
+    reader.limits(crate::limits::image_decode_limits());
+    reader.decode().map_err(|err| err.to_string())
 }
 
 /// Whether an image is better as PNG: transparent, or made of few colours (drawings, charts).
@@ -276,6 +293,18 @@ mod tests {
         bytes
     }
 
+    /// The CRC of a PNG chunk (its type and data).
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
     fn photo(width: u32, height: u32) -> DynamicImage {
         let noise = |x: u32, y: u32, k: u32| ((x * 7 + y * 13 + k * 31) ^ (x * y)) as u8;
         DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
@@ -309,6 +338,17 @@ mod tests {
         let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
         assert_eq!(convert(svg, Path::new("d.SVG"), 10).unwrap(), (svg.to_vec(), "svg"));
         assert!(convert(b"not an image", Path::new("x.png"), 10).is_err());
+    }
+
+    #[test]
+    fn an_image_too_large_is_refused_from_its_header() {
+        // A PNG header claiming 100,000 × 100,000 pixels, with almost no data behind it.
+        let mut bomb = encoded(photo(4, 4), ImageFormat::Png);
+        bomb[16..24].copy_from_slice(&[0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0]);
+        let crc = crc32(&bomb[12..29]);
+        bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+        let err = convert(&bomb, Path::new("b.png"), 1600).unwrap_err();
+        assert!(err.contains("too large"), "{err}");
     }
 
     #[test]

@@ -24,13 +24,11 @@ pub struct EpubOptions {
     pub max_image_side: u32,
     /// Where converted images are kept between builds (under `output/`), if anywhere.
     pub cache_dir: Option<PathBuf>,
-    /// Whether accessibility findings (an image without alternative text) are errors.
-    pub strict: bool,
 }
 
 impl Default for EpubOptions {
     fn default() -> Self {
-        EpubOptions { max_image_side: 1600, cache_dir: None, strict: false }
+        EpubOptions { max_image_side: 1600, cache_dir: None }
     }
 }
 
@@ -65,7 +63,7 @@ fn build(
         options.cache_dir.as_deref(),
         diagnostics,
     );
-    let pages = chapter_pages(publication, &images, options.strict, diagnostics);
+    let pages = chapter_pages(publication, &images, diagnostics);
     if diagnostics.has_errors() {
         return None;
     }
@@ -102,7 +100,6 @@ fn build(
 fn chapter_pages(
     publication: &Publication,
     images: &images::Images,
-    strict: bool,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Page> {
     let files: Vec<String> = publication
@@ -112,8 +109,7 @@ fn chapter_pages(
         .map(|(i, c)| xhtml::chapter_file(i, &c.slug))
         .collect();
     let anchors = Anchors::new(&publication.chapters, &files);
-    let book =
-        Book { lang: &publication.manifest.lang, anchors: &anchors, images: &images.hrefs, strict };
+    let book = Book { lang: &publication.manifest.lang, anchors: &anchors, images: &images.hrefs };
     publication
         .chapters
         .iter()

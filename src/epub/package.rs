@@ -4,7 +4,7 @@ use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElem
 
 use super::images::Images;
 use super::xhtml::{Labels, Page, document};
-use super::xml::text;
+use super::xml::{allowed_chars, text};
 use crate::model::Publication;
 
 /// The file name of the cover or title page.
@@ -33,13 +33,14 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     let manifest = &contents.publication.manifest;
     let mut builder = EpubBuilder::new(ZipLibrary::new()?)?;
     builder.epub_version(EpubVersion::V30);
-    builder.set_title(manifest.title.clone());
-    manifest.authors.iter().for_each(|author| builder.add_author(author.clone()));
+    // epub-builder escapes markup, not the characters XML forbids: those are dropped here.
+    builder.set_title(allowed_chars(&manifest.title));
+    manifest.authors.iter().for_each(|author| builder.add_author(allowed_chars(author)));
     builder.add_language(manifest.lang.clone());
     builder.set_generator(format!("presse {}", env!("CARGO_PKG_VERSION")));
     builder.set_toc_name(contents.labels.contents);
-    manifest.description.iter().for_each(|d| builder.add_description(d.clone()));
-    manifest.keywords.iter().for_each(|k| builder.add_subject(k.clone()));
+    manifest.description.iter().for_each(|d| builder.add_description(allowed_chars(d)));
+    manifest.keywords.iter().for_each(|k| builder.add_subject(allowed_chars(k)));
     builder.stylesheet(contents.css.as_bytes())?;
     for image in &contents.images.files {
         if contents.images.cover.as_ref() == Some(&image.href) {
@@ -71,14 +72,16 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
 
 /// A chapter's entry in the table of contents, its headings nested by level below it.
 pub fn toc_element(page: &Page) -> TocElement {
-    let mut element = TocElement::new(&page.file, &page.title);
+    let mut element = TocElement::new(&page.file, allowed_chars(&page.title));
     let mut entries = page.toc.iter().filter(|entry| !entry.title.is_empty()).peekable();
     if entries.peek().is_some_and(|first| first.level == 1 && first.title == page.title) {
         entries.next();
     }
     for entry in entries {
-        element
-            .add(TocElement::new(&entry.href, &entry.title).level(i32::from(entry.level.max(2))));
+        element.add(
+            TocElement::new(&entry.href, allowed_chars(&entry.title))
+                .level(i32::from(entry.level.max(2))),
+        );
     }
     element
 }

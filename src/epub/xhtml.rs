@@ -21,8 +21,6 @@ pub struct Book<'a> {
     pub anchors: &'a Anchors,
     /// Image files (relative to the project root) → their path inside the EPUB.
     pub images: &'a HashMap<PathBuf, String>,
-    /// Whether an image without alternative text is an error.
-    pub strict: bool,
 }
 
 /// A heading for the table of contents.
@@ -186,7 +184,7 @@ impl Writer<'_> {
             BlockKind::Raw { format, text: raw, text_pos } => self.raw(format, raw, *text_pos),
             BlockKind::Html(html) => self.html_block(html, block.pos),
             BlockKind::Table(table) => self.table(table),
-            BlockKind::Figure { image, caption } => self.figure(image, caption, block.pos),
+            BlockKind::Figure { image, caption } => self.figure(image, caption),
             BlockKind::Rule => self.out.push_str("<hr/>"),
             BlockKind::Editorial { kind, title, blocks } => self.editorial(kind, title, blocks),
             BlockKind::KeyFigures(figures) => self.key_figures(figures),
@@ -303,8 +301,8 @@ impl Writer<'_> {
         self.out.push_str("</tr>\n");
     }
 
-    fn figure(&mut self, image: &Image, caption: &[Inline], pos: Pos) {
-        let Some(src) = self.image_href(image, pos) else {
+    fn figure(&mut self, image: &Image, caption: &[Inline]) {
+        let Some(src) = self.image_href(image) else {
             return self.wrap("p", caption);
         };
         self.out.push_str(&format!(
@@ -355,20 +353,9 @@ impl Writer<'_> {
         self.out.push_str("</div>");
     }
 
-    /// The image's path in the EPUB, after checking its alternative text.
-    fn image_href(&mut self, image: &Image, pos: Pos) -> Option<String> {
-        let href = self.book.images.get(image.path.as_ref()?)?.clone();
-        if image.alt.trim().is_empty() {
-            let message = format!("the image `{}` has no alternative text", image.src);
-            let hint = "describe the image between the brackets: ![a description](path)";
-            let diagnostic = if self.book.strict {
-                Diagnostic::error(&self.chapter.path, pos, message)
-            } else {
-                Diagnostic::warning(&self.chapter.path, pos, message)
-            };
-            self.diagnostics.push(diagnostic.with_hint(hint));
-        }
-        Some(href)
+    /// The image's path in the EPUB (its alternative text is checked by `passes::checks`).
+    fn image_href(&self, image: &Image) -> Option<String> {
+        self.book.images.get(image.path.as_ref()?).cloned()
     }
 
     fn inlines(&mut self, inlines: &[Inline]) {
@@ -399,7 +386,7 @@ impl Writer<'_> {
             InlineKind::Link { target, title, content } => {
                 self.link(target, title, content, inline.pos)
             }
-            InlineKind::Image(image) => self.inline_image(image, inline.pos),
+            InlineKind::Image(image) => self.inline_image(image),
             InlineKind::NoteRef(label) => self.note_call(label),
             InlineKind::LineBreak => self.out.push_str("<br/>\n"),
             InlineKind::SoftBreak => self.out.push('\n'),
@@ -435,8 +422,8 @@ impl Writer<'_> {
         self.out.push_str("</a>");
     }
 
-    fn inline_image(&mut self, image: &Image, pos: Pos) {
-        match self.image_href(image, pos) {
+    fn inline_image(&mut self, image: &Image) {
+        match self.image_href(image) {
             Some(src) => self.out.push_str(&format!(
                 "<img class=\"inline\" src=\"{}\" alt=\"{}\"/>",
                 attr(&src),
@@ -525,6 +512,7 @@ mod tests {
             front: FrontMatter::default(),
             blocks,
             notes,
+            loose_notes: vec![],
         }
     }
 
@@ -539,7 +527,7 @@ mod tests {
         let anchors = Anchors::new(chapters, &files);
         let images =
             HashMap::from([(PathBuf::from("sources/p/a.png"), "images/a.png".to_string())]);
-        let book = Book { lang: "fr", anchors: &anchors, images: &images, strict: false };
+        let book = Book { lang: "fr", anchors: &anchors, images: &images };
         let mut diagnostics = Diagnostics::default();
         let page = chapter_page(&chapters[0], &files[0], &book, &mut diagnostics);
         let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
@@ -663,7 +651,7 @@ mod tests {
             block(BlockKind::Figure { image, caption: vec![] }),
             block(BlockKind::List(list)),
         ];
-        let (xhtml, diagnostics) = write(&[chapter("c", blocks, vec![])]);
+        let (xhtml, _) = write(&[chapter("c", blocks, vec![])]);
         assert!(
             xhtml.contains("<th class=\"align-left\">a</th><th class=\"align-right\">b</th>"),
             "{xhtml}"
@@ -676,9 +664,6 @@ mod tests {
         assert!(xhtml.contains("<figure>\n<img src=\"images/a.png\" alt=\"\"/>"), "{xhtml}");
         assert!(xhtml.contains("role=\"img\" aria-label=\"fait\">☑</span> fait</li>"), "{xhtml}");
         assert!(xhtml.contains("aria-label=\"à faire\">☐</span> pas fait</li>"), "{xhtml}");
-        let warning = &diagnostics.0[0];
-        assert!(warning.message.contains("alternative text") && !warning.is_error(), "{warning}");
-        assert_eq!(warning.pos, Pos::new(2, 1));
     }
 
     #[test]

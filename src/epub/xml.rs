@@ -27,6 +27,12 @@ fn escape(s: &str, attribute: bool) -> String {
     out
 }
 
+/// The characters of `s` that XML 1.0 allows, for libraries that escape markup but keep the rest
+/// (epub-builder writes titles into the package and the contents as given).
+pub fn allowed_chars(s: &str) -> String {
+    s.chars().filter(|c| is_xml_char(*c)).collect()
+}
+
 /// Whether XML 1.0 allows the character in a document.
 pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
@@ -50,6 +56,7 @@ mod tests {
         assert_eq!(text("a < b && c > d ]]>"), "a &lt; b &amp;&amp; c &gt; d ]]&gt;");
         assert_eq!(text("bell\u{7}\u{0}ok\u{FFFF}"), "bellok");
         assert_eq!(attr("say \"hi\"\n<x>"), "say &quot;hi&quot;&#10;&lt;x&gt;");
+        assert_eq!(allowed_chars("Titre\u{7} <b>\u{FFFE}"), "Titre <b>");
     }
 
     #[test]

@@ -1,6 +1,11 @@
-//! Image references resolved to files inside the project, or reported with their position.
+//! Image references resolved to files inside the project and checked to be readable images,
+//! or reported with their position.
 
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+
+use image::{ImageFormat, ImageReader};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{BlockKind, Image, InlineKind, Pos, Publication};
@@ -9,21 +14,21 @@ use crate::passes::ids::{normalise, percent_decode};
 /// The image formats both editions can carry.
 pub const FORMATS: [&str; 6] = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
-/// Sets `path` on every image whose file exists inside the project; reports the others.
+/// Sets `path` on every image whose file exists inside the project and reads as an image;
+/// reports the others.
 pub fn run(
     mut publication: Publication,
     root: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Publication {
-    publication.cover = cover(&publication, root, diagnostics);
+    let mut files = Files::default();
+    publication.cover = cover(&publication, root, &mut files, diagnostics);
     for chapter in &mut publication.chapters {
         let file = chapter.path.clone();
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let mut check = |image: &mut Image, pos: Pos| match resolve(root, &dir, &image.src) {
+        let mut check = |image: &mut Image, pos: Pos| match files.resolve(root, &dir, &image.src) {
             Ok(path) => image.path = Some(path),
-            Err((message, hint)) => diagnostics.push(
-                Diagnostic::error(&file, pos, message).with_hint(hint).with_code("bad-image"),
-            ),
+            Err(problem) => diagnostics.push(problem.at(&file, pos)),
         };
         chapter.visit_blocks_mut(&mut |block| {
             if let BlockKind::Figure { image, .. } = &mut block.kind {
@@ -40,22 +45,125 @@ pub fn run(
 }
 
 /// The manifest's cover image, checked like any image, relative to the publication folder.
-fn cover(publication: &Publication, root: &Path, diagnostics: &mut Diagnostics) -> Option<PathBuf> {
+fn cover(
+    publication: &Publication,
+    root: &Path,
+    files: &mut Files,
+    diagnostics: &mut Diagnostics,
+) -> Option<PathBuf> {
     let src = publication.manifest.cover.as_ref()?;
     let manifest = publication.dir.join("publication.toml");
-    resolve(root, &publication.dir, src)
-        .map_err(|(message, hint)| {
-            let pos = publication.manifest.key_pos("cover");
-            let diagnostic = Diagnostic::error(&manifest, pos, message);
-            diagnostics.push(diagnostic.with_hint(hint).with_code("bad-image"));
+    files
+        .resolve(root, &publication.dir, src)
+        .map_err(|problem| {
+            diagnostics.push(problem.at(&manifest, publication.manifest.key_pos("cover")))
         })
         .ok()
+}
+
+/// Why an image cannot be used: a message, a hint and the code naming the kind.
+struct Problem {
+    message: String,
+    hint: String,
+    code: &'static str,
+}
+
+impl Problem {
+    /// The error at the place that uses the image.
+    fn at(self, file: &Path, pos: Pos) -> Diagnostic {
+        Diagnostic::error(file, pos, self.message).with_hint(self.hint).with_code(self.code)
+    }
+}
+
+/// The image files already read, so that an image used twice is read once.
+#[derive(Default)]
+struct Files {
+    readable: HashMap<PathBuf, Result<(), String>>,
+}
+
+impl Files {
+    /// The image file relative to the project root, checked to exist and to read as an image.
+    fn resolve(&mut self, root: &Path, dir: &Path, src: &str) -> Result<PathBuf, Problem> {
+        let path = resolve(root, dir, src).map_err(|(message, hint)| Problem {
+            message,
+            hint,
+            code: "bad-image",
+        })?;
+        let readable =
+            self.readable.entry(path.clone()).or_insert_with(|| check_readable(&root.join(&path)));
+        match readable {
+            Ok(()) => Ok(path),
+            Err(why) => Err(Problem {
+                message: format!("the image `{src}` cannot be read: {why}"),
+                hint: format!(
+                    "{} is not a PNG, JPEG, GIF, WebP or SVG image, or it is cut short; \
+                     export it again",
+                    path.display()
+                ),
+                code: "unreadable-image",
+            }),
+        }
+    }
+}
+
+/// Checks that a file is an image both editions can use, from its header and its last bytes,
+/// without decoding it.
+pub fn check_readable(file: &Path) -> Result<(), String> {
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if extension == "svg" {
+        return check_svg(file);
+    }
+    let reader = ImageReader::open(file).and_then(ImageReader::with_guessed_format);
+    let reader = reader.map_err(|err| err.to_string())?;
+    let format = reader.format().ok_or("its content is not a known image format")?;
+    let (width, height) = reader.into_dimensions().map_err(|err| err.to_string())?;
+    // typst decodes the image for the PDF: a huge one must never reach it.
+    if let Some((message, hint)) = crate::limits::image_too_large(width, height) {
+        return Err(format!("{message}; {hint}"));
+    }
+    check_complete(file, format)
+}
+
+/// An SVG file must be well-formed XML whose root element is `svg`.
+fn check_svg(file: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|err| err.to_string())?;
+    let document = roxmltree::Document::parse(&text).map_err(|err| err.to_string())?;
+    match document.root_element().tag_name().name() {
+        "svg" => Ok(()),
+        other => Err(format!("its root element is `{other}`, not `svg`")),
+    }
+}
+
+/// Whether the file ends as its format says a complete file ends.
+fn check_complete(file: &Path, format: ImageFormat) -> Result<(), String> {
+    let mut handle = std::fs::File::open(file).map_err(|err| err.to_string())?;
+    let length = handle.metadata().map_err(|err| err.to_string())?.len();
+    let mut tail = Vec::new();
+    handle.seek(SeekFrom::Start(length.saturating_sub(4096))).map_err(|err| err.to_string())?;
+    handle.read_to_end(&mut tail).map_err(|err| err.to_string())?;
+    let complete = match format {
+        ImageFormat::Png => tail.ends_with(&[0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]),
+        // Entropy-coded data never holds FF D9: only the end-of-image marker does.
+        ImageFormat::Jpeg => tail.windows(2).any(|w| w == [0xff, 0xd9]),
+        ImageFormat::Gif => tail.iter().rev().find(|b| **b != 0) == Some(&0x3b),
+        ImageFormat::WebP => webp_length(file).is_ok_and(|declared| declared <= length),
+        _ => true,
+    };
+    if complete { Ok(()) } else { Err("the file ends before the image does".to_string()) }
+}
+
+/// The length a WebP file declares in its RIFF header.
+fn webp_length(file: &Path) -> std::io::Result<u64> {
+    let mut header = [0; 8];
+    std::fs::File::open(file)?.read_exact(&mut header)?;
+    Ok(u64::from(u32::from_le_bytes([header[4], header[5], header[6], header[7]])) + 8)
 }
 
 /// The image file relative to the project root, checked to exist inside it.
 pub fn resolve(root: &Path, dir: &Path, src: &str) -> Result<PathBuf, (String, String)> {
     let decoded = percent_decode(src);
-    if decoded.contains("://") || decoded.starts_with("data:") || decoded.starts_with("file:") {
+    let scheme = decoded.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    if decoded.contains("://") || matches!(scheme.as_deref(), Some("data" | "file")) {
         return Err((
             format!("the image `{src}` is not a local file"),
             "download the image into the publication's images/ folder and link it relatively"
@@ -87,6 +195,13 @@ pub fn resolve(root: &Path, dir: &Path, src: &str) -> Result<PathBuf, (String, S
     })?;
     if !real.starts_with(&canonical_root) {
         return Err(outside());
+    }
+    // A folder, a named pipe or a device is no image; reading a pipe would wait for ever.
+    if !real.is_file() {
+        return Err((
+            format!("the image `{src}` is not a file"),
+            format!("{} is a folder or a special file; link an image file", path.display()),
+        ));
     }
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if !FORMATS.contains(&extension.as_str()) {
@@ -121,11 +236,53 @@ mod tests {
     fn escapes_and_remote_images_are_refused() {
         let tmp = project();
         let dir = Path::new("sources/p");
-        for src in ["../../secret.png", "/etc/passwd", "https://x.org/a.png", "file:///etc/x.png"] {
+        for src in [
+            "../../secret.png",
+            "/etc/passwd",
+            "https://x.org/a.png",
+            "file:///etc/x.png",
+            "FILE:/etc/x.png",
+            "images",
+        ] {
             assert!(resolve(tmp.path(), dir, src).is_err(), "{src} was accepted");
         }
         let (message, _) = resolve(tmp.path(), dir, "images/b.png").unwrap_err();
         assert!(message.contains("does not exist"));
+    }
+
+    /// A valid 2×1 PNG, written by the image crate.
+    fn png() -> Vec<u8> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::RgbImage::new(2, 1).write_to(&mut bytes, ImageFormat::Png).unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn whole_images_are_readable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("a.png");
+        std::fs::write(&file, png()).unwrap();
+        assert_eq!(check_readable(&file), Ok(()));
+        let svg = tmp.path().join("a.svg");
+        std::fs::write(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        assert_eq!(check_readable(&svg), Ok(()));
+    }
+
+    #[test]
+    fn truncated_or_foreign_files_are_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let bytes = png();
+        let cases: [(&str, &[u8]); 4] = [
+            ("cut.png", &bytes[..bytes.len() - 5]),
+            ("text.png", b"not an image at all"),
+            ("cut.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><g>"),
+            ("html.svg", b"<html/>"),
+        ];
+        for (name, content) in cases {
+            let file = tmp.path().join(name);
+            std::fs::write(&file, content).unwrap();
+            assert!(check_readable(&file).is_err(), "{name} was accepted");
+        }
     }
 
     #[cfg(unix)]

@@ -1,5 +1,6 @@
 //! Passes over the document model: each takes a publication and returns it, findings aside.
 
+pub mod checks;
 pub mod ids;
 pub mod images;
 pub mod typography;
@@ -15,5 +16,6 @@ pub fn run(publication: Publication, root: &Path, diagnostics: &mut Diagnostics)
     let publication = typography::run(publication, diagnostics);
     let publication = ids::run(publication, diagnostics);
     let publication = urls::run(publication, diagnostics);
-    images::run(publication, root, diagnostics)
+    let publication = images::run(publication, root, diagnostics);
+    checks::run(publication, diagnostics)
 }

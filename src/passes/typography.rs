@@ -547,6 +547,7 @@ mod tests {
             front,
             blocks: vec![],
             notes: vec![],
+            loose_notes: vec![],
         }
     }
 

@@ -10,7 +10,7 @@ use crate::model::{
     List, Pos, Publication, Table,
 };
 use crate::typst::escape::{markup, string};
-use crate::typst::values;
+use crate::typst::{elision, values};
 
 /// The virtual path of the style template inside the typst world.
 pub const TEMPLATE_PATH: &str = "/.presse/template.typ";
@@ -61,12 +61,20 @@ pub fn emit(
     options: &toml::Table,
     diagnostics: &mut Diagnostics,
 ) -> TypstSource {
-    let mut emitter =
-        Emitter { source: TypstSource::default(), file: 0, notes_done: HashSet::new() };
+    let mut emitter = Emitter {
+        source: TypstSource::default(),
+        file: 0,
+        notes_done: HashSet::new(),
+        elision: None,
+        in_paragraph: false,
+    };
     emitter.source.map.files = publication.chapters.iter().map(|c| c.path.clone()).collect();
     emitter.header(publication, options);
+    let hyphenate = options.get("hyphenate").and_then(toml::Value::as_bool).unwrap_or(true);
     for (index, chapter) in publication.chapters.iter().enumerate() {
         emitter.file = index;
+        let lang = chapter.front.lang.as_deref().unwrap_or(&publication.manifest.lang);
+        emitter.elision = elision::language(lang).filter(|_| hyphenate);
         emitter.chapter(chapter, diagnostics);
     }
     emitter.source
@@ -76,6 +84,10 @@ struct Emitter {
     source: TypstSource,
     file: usize,
     notes_done: HashSet<String>,
+    /// The hyphenation patterns for elided words of the chapter, when it is hyphenated.
+    elision: Option<hypher::Lang>,
+    /// Whether the text being emitted is a paragraph's (not a heading's, a caption's, a cell's).
+    in_paragraph: bool,
 }
 
 impl Emitter {
@@ -112,7 +124,7 @@ impl Emitter {
             m.date.year,
             m.date.month,
             m.date.day,
-            string(&m.lang),
+            string(&typst_lang(&m.lang)),
             list(&m.authors),
             list(&m.keywords),
             opt(&m.description),
@@ -131,7 +143,7 @@ impl Emitter {
             string(&chapter.slug),
             opt(&f.title),
             opt(&f.author),
-            opt(&f.lang),
+            opt(&f.lang.as_deref().map(typst_lang)),
             opt(&f.kicker),
             opt(&f.standfirst),
         );
@@ -151,7 +163,11 @@ impl Emitter {
     fn block(&mut self, block: &Block, cx: &mut Context) {
         self.mark(block.pos, false);
         match &block.kind {
-            BlockKind::Paragraph(inlines) => self.inlines(inlines, cx),
+            BlockKind::Paragraph(inlines) => {
+                let outer = std::mem::replace(&mut self.in_paragraph, true);
+                self.inlines(inlines, cx);
+                self.in_paragraph = outer;
+            }
             BlockKind::Heading { level, id, content } => {
                 let _ = write!(self.out(), "#heading(level: {level})[");
                 self.inlines(content, cx);
@@ -320,7 +336,13 @@ impl Emitter {
 
     fn inline(&mut self, inline: &Inline, cx: &mut Context) {
         match &inline.kind {
-            InlineKind::Text(text) => self.out().push_str(&markup(text)),
+            InlineKind::Text(text) => {
+                let text = match self.elision.filter(|_| self.in_paragraph) {
+                    Some(lang) => elision::soft_hyphens(text, lang),
+                    None => text.into(),
+                };
+                self.out().push_str(&markup(&text));
+            }
             InlineKind::Emph(c) => self.wrapped("emph", c, cx),
             InlineKind::Strong(c) => self.wrapped("strong", c, cx),
             InlineKind::Strike(c) => self.wrapped("strike", c, cx),
@@ -411,6 +433,11 @@ impl Context<'_> {
                 ),
         );
     }
+}
+
+/// The language code typst takes, `fr` of `fr-FR`: typst refuses a whole BCP 47 tag.
+fn typst_lang(tag: &str) -> String {
+    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
 }
 
 /// A project file's path as the typst world sees it (rooted at the project root).

@@ -13,6 +13,8 @@ pub fn markup(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // typst's shorthand for a soft hyphen, readable where the character is invisible.
+            '\u{ad}' => out.push_str("-?"),
             c if needs_unicode_escape(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
@@ -57,6 +59,7 @@ mod tests {
         assert_eq!(markup("a // b"), "a \\/\\/ b");
         assert_eq!(markup("<l> @r $m$"), "\\<l\\> \\@r \\$m\\$");
         assert_eq!(markup("line\u{2028}sep"), "line\\u{2028}sep");
+        assert_eq!(markup("quel\u{ad}qu’un -?"), "quel-?qu’un \\-?");
     }
 
     #[test]

@@ -1,22 +1,26 @@
 //! The PDF edition: model → typst source → our world → laid-out document → PDF bytes.
 
+pub mod elision;
 pub mod emit;
 pub mod escape;
 pub mod values;
 pub mod world;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use typst::WorldExt;
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::{Datetime, Smart};
-use typst::layout::{Frame, FrameItem};
+use typst::layout::{Abs, Frame, FrameItem};
+use typst::syntax::{DiagSpan, Span};
+use typst::visualize::{Color, Paint, ProcessColor};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
-use crate::manifest::Date;
+use crate::manifest::{Date, PdfStandard};
 use crate::model::{Pos, Publication};
+use crate::print::PdfProfile;
 use crate::styles::Style;
 use emit::{TEMPLATE_PATH, TypstSource};
 use world::{Environment, PresseWorld};
@@ -24,12 +28,33 @@ use world::{Environment, PresseWorld};
 /// The virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/.presse/main.typ";
 
-/// A laid-out publication and the typst source it came from.
+/// A laid-out publication, the typst source it came from and the world that compiled it
+/// (to point what is found in the pages back at the Markdown).
 pub struct Typeset {
     /// The laid-out pages.
     pub document: PagedDocument,
     /// The generated typst source.
     pub source: TypstSource,
+    /// The world it was compiled in.
+    world: PresseWorld,
+    /// The style it was laid out with.
+    style: Style,
+}
+
+impl Typeset {
+    /// The file and position a span of the laid-out pages comes from; `None` when detached.
+    pub fn locate(&self, span: impl Into<DiagSpan>) -> Option<(PathBuf, Pos)> {
+        let span = span.into();
+        if span.is_detached() {
+            return None;
+        }
+        let (file, pos, _) = self.mapper().locate(span);
+        Some((file, pos))
+    }
+
+    fn mapper(&self) -> Mapper<'_> {
+        Mapper { world: &self.world, source: &self.source, style: &self.style }
+    }
 }
 
 /// Emits, compiles and lays out a publication; typst's findings join `diagnostics`.
@@ -40,20 +65,40 @@ pub fn typeset(
     style: &Style,
     diagnostics: &mut Diagnostics,
 ) -> Option<Typeset> {
+    typeset_with_bleed(publication, root, env, style, None, diagnostics)
+}
+
+/// [`typeset`], with every page laid out with a bleed when `bleed` is given (the print edition).
+pub fn typeset_with_bleed(
+    publication: &Publication,
+    root: &Path,
+    env: &Environment,
+    style: &Style,
+    bleed: Option<Abs>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Typeset> {
     let source = emit::emit(publication, &style.options, diagnostics);
+    let mut template = style.template.clone();
+    if let Some(bleed) = bleed {
+        template.push_str(&crate::print::template_suffix(bleed));
+    }
     let files = vec![
         (MAIN_PATH.to_string(), source.text.clone().into_bytes()),
-        (TEMPLATE_PATH.to_string(), style.template.clone().into_bytes()),
+        (TEMPLATE_PATH.to_string(), template.into_bytes()),
     ];
     let today = build_date(publication);
-    let world = PresseWorld::new(env.clone(), root, MAIN_PATH, files, today);
+    let world =
+        PresseWorld::new(env.clone(), root, MAIN_PATH, files, today).kept_as(&publication.name);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let mapper = Mapper { world: &world, source: &source, style };
     for warning in &warnings {
         diagnostics.push(mapper.map(warning));
     }
     match output {
-        Ok(document) => Some(Typeset { document, source }),
+        Ok(document) => {
+            let document = elision::drop_unused_soft_hyphens(document);
+            Some(Typeset { document, source, world, style: style.clone() })
+        }
         Err(errors) => {
             for error in &errors {
                 diagnostics.push(mapper.map(error));
@@ -63,10 +108,23 @@ pub fn typeset(
     }
 }
 
-/// Exports a laid-out publication as PDF: tagged, with a stable identifier and timestamp.
+/// Exports a laid-out publication as the screen PDF: tagged, with a stable identifier and
+/// timestamp.
 pub fn export_pdf(
     typeset: &Typeset,
     publication: &Publication,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    let screen = PdfProfile { print: None, standard: None };
+    export_pdf_with(typeset, publication, &screen, diagnostics)
+}
+
+/// [`export_pdf`], for the print edition with crop marks and page boxes, and meeting a PDF
+/// standard when asked.
+pub fn export_pdf_with(
+    typeset: &Typeset,
+    publication: &Publication,
+    profile: &PdfProfile,
     diagnostics: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     let options = PdfOptions {
@@ -74,27 +132,91 @@ pub fn export_pdf(
         creator: Smart::Custom(Some(format!("presse {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(build_date(publication))),
         tagged: true,
+        standards: pdf_standards(profile.standard),
         ..PdfOptions::default()
     };
-    match typst_pdf::pdf(&typeset.document, &options) {
-        Ok(bytes) => Some(bytes),
+    let marked = profile.print.map(|print| crate::print::add_marks(&typeset.document, &print));
+    let document = marked.as_ref().map_or(&typeset.document, |(document, _)| document);
+    let manifest = publication.dir.join("publication.toml");
+    match typst_pdf::pdf(document, &options) {
+        Ok(bytes) => match &marked {
+            None => Some(bytes),
+            Some((_, bleeds)) => crate::print::add_bleed_boxes(bytes, bleeds)
+                .map_err(|error| {
+                    let message = format!("cannot add the BleedBox to the PDF: {error}");
+                    let hint = "please report it; build without --print meanwhile";
+                    diagnostics.push(
+                        Diagnostic::error(&manifest, Pos::default(), message).with_hint(hint),
+                    );
+                })
+                .ok(),
+        },
         Err(errors) => {
-            let manifest = publication.dir.join("publication.toml");
-            for error in errors {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &manifest,
-                        Pos::default(),
-                        format!("PDF export: {}", error.message),
-                    )
-                    .with_hint(
-                        error.hints.iter().map(|h| h.v.to_string()).collect::<Vec<_>>().join("; "),
-                    ),
-                );
+            let standard_at = publication.manifest.key_pos("standard");
+            for error in &errors {
+                let standard = profile.standard.map(|s| (s, standard_at));
+                diagnostics.push(export_error(typeset, &manifest, standard, error));
             }
             None
         }
     }
+}
+
+/// typst's settings for a PDF standard (none asked: plain tagged PDF 1.7).
+fn pdf_standards(standard: Option<PdfStandard>) -> PdfStandards {
+    let list: &[typst_pdf::PdfStandard] = match standard {
+        None => &[],
+        Some(PdfStandard::A2b) => &[typst_pdf::PdfStandard::A_2b],
+        Some(PdfStandard::Ua1) => &[typst_pdf::PdfStandard::Ua_1],
+    };
+    PdfStandards::new(list).expect("one standard is always a valid set")
+}
+
+/// A PDF export error, at the Markdown (or template) that caused it when typst says where,
+/// else at the manifest's `standard` key.
+fn export_error(
+    typeset: &Typeset,
+    manifest: &Path,
+    standard: Option<(PdfStandard, Pos)>,
+    error: &SourceDiagnostic,
+) -> Diagnostic {
+    // krilla says where nothing is when a CMYK colour has no profile: find the first one.
+    let span = match error.span.is_detached() && error.message.contains("CMYK") {
+        true => typeset.document.pages().iter().find_map(|p| first_cmyk(&p.frame)),
+        false => None,
+    };
+    let located = typeset.locate(span.map_or(error.span, DiagSpan::from));
+    let (file, pos) = located
+        .unwrap_or_else(|| (manifest.to_path_buf(), standard.map_or(Pos::default(), |(_, at)| at)));
+    let mut hints: Vec<String> = error.hints.iter().map(|h| h.v.to_string()).collect();
+    let (message, code) = match standard {
+        Some((standard, _)) => {
+            hints.push(format!(
+                "fix this, or build without {} (drop --pdf-standard or [print] standard)",
+                standard.name()
+            ));
+            // typst starts its message with "PDF/A-2b error: ", which ours already says.
+            let message = error.message.split_once(" error: ").map_or(&error.message[..], |m| m.1);
+            (format!("the PDF cannot meet {}: {message}", standard.name()), "pdf-standard")
+        }
+        None => (format!("PDF export: {}", error.message), "pdf-export"),
+    };
+    Diagnostic::error(file, pos, message).with_hint(hints.join("; ")).with_code(code)
+}
+
+/// Where the first text or shape painted in a CMYK colour comes from.
+fn first_cmyk(frame: &Frame) -> Option<Span> {
+    let is_cmyk =
+        |paint: &Paint| matches!(paint, Paint::Solid(Color::Process(ProcessColor::Cmyk(_))));
+    frame.items().find_map(|(_, item)| match item {
+        FrameItem::Group(group) => first_cmyk(&group.frame),
+        FrameItem::Text(text) if is_cmyk(&text.fill) => text.glyphs.first().map(|g| g.span.0),
+        FrameItem::Shape(shape, span) => {
+            let stroke = shape.stroke.as_ref().map(|s| &s.paint);
+            (shape.fill.iter().chain(stroke).any(is_cmyk)).then_some(*span)
+        }
+        _ => None,
+    })
 }
 
 /// The date stamped on the editions: `SOURCE_DATE_EPOCH` when set, else the publication date.
@@ -143,7 +265,7 @@ impl Mapper<'_> {
         let missing_font = message.starts_with("unknown font family");
         let error = diagnostic.severity == typst::diag::Severity::Error || missing_font;
         let code = if missing_font { "missing-font" } else { "typst" };
-        let (file, pos, place) = self.locate(diagnostic);
+        let (file, pos, place) = self.locate(diagnostic.span);
         let mut hints: Vec<String> = diagnostic.hints.iter().map(|h| h.v.to_string()).collect();
         if missing_font {
             hints.push(
@@ -174,12 +296,12 @@ impl Mapper<'_> {
         }
     }
 
-    fn locate(&self, diagnostic: &SourceDiagnostic) -> (std::path::PathBuf, Pos, Place) {
+    fn locate(&self, span: DiagSpan) -> (PathBuf, Pos, Place) {
         let fallback = (self.style.origin.clone(), Pos::default(), Place::Template);
-        let Some(id) = diagnostic.span.id() else {
+        let Some(id) = span.id() else {
             return fallback;
         };
-        let range = self.world.range(diagnostic.span);
+        let range = self.world.range(span);
         let offset = range.map_or(0, |r| r.start);
         let path = id.get().vpath().get_with_slash().to_string();
         if path == MAIN_PATH {

@@ -2,16 +2,20 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
-use typst_kit::fonts::FontStore;
+use typst_kit::fonts::{FontPath, FontStore};
+
+use crate::diag::Diagnostic;
+use crate::model::Pos;
 
 /// presse's own fonts (this repository's `fonts/`, open licences), built into the binary.
 const BUILT_IN_FONTS: [(&str, &[u8]); 13] = [
@@ -55,15 +59,19 @@ const BUILT_IN_FONTS: [(&str, &[u8]); 13] = [
 /// fonts, and the system's only when asked.
 pub struct Fonts {
     store: FontStore,
+    /// The files under the font folders named like fonts that typst cannot read.
+    skipped: Vec<PathBuf>,
 }
 
 impl Fonts {
     /// Loads the fonts under `dirs` (recursively), then the built-in ones, then maybe the system's.
     pub fn load(dirs: &[PathBuf], system: bool) -> Fonts {
         let mut store = FontStore::new();
+        let mut skipped = Vec::new();
         for dir in dirs {
-            let mut found: Vec<_> =
-                typst_kit::fonts::scan(dir).filter(|(f, _)| !is_built_in(&f.path)).collect();
+            let mut found: Vec<_> = typst_kit::fonts::scan(dir).collect();
+            skipped.extend(unreadable_fonts(dir, &found));
+            found.retain(|(f, _)| !is_built_in(&f.path));
             // The scan order depends on the file system; sort for the same bytes everywhere.
             found.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
             store.extend(found);
@@ -78,7 +86,24 @@ impl Fonts {
         if system {
             store.extend(typst_kit::fonts::system());
         }
-        Fonts { store }
+        Fonts { store, skipped }
+    }
+
+    /// A warning for each file under the font folders that looks like a font and is not one,
+    /// named relative to `root`.
+    pub fn warnings(&self, root: &Path) -> Vec<Diagnostic> {
+        let skipped = self.skipped.iter().map(|path| path.strip_prefix(root).unwrap_or(path));
+        skipped
+            .map(|path| {
+                Diagnostic::warning(
+                    path,
+                    Pos::default(),
+                    "this font file cannot be read; it is skipped",
+                )
+                .with_code("bad-font")
+                .with_hint("replace it with a TrueType or OpenType font file, or remove it")
+            })
+            .collect()
     }
 
     /// The families known, sorted.
@@ -86,6 +111,30 @@ impl Fonts {
         self.store.book().families().map(|(name, _)| name.to_string()).collect()
     }
 }
+
+/// The files under `dir` named like fonts (as typst's scan picks them) that gave no font face.
+fn unreadable_fonts(dir: &Path, found: &[(FontPath, FontInfo)]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    font_like_files(dir, &mut files);
+    files.retain(|file| !found.iter().any(|(font, _)| &font.path == file));
+    files.sort();
+    files
+}
+
+fn font_like_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if path.is_dir() {
+            font_like_files(&path, files);
+        } else if FONT_EXTENSIONS.iter().any(|e| extension.eq_ignore_ascii_case(e)) {
+            files.push(path);
+        }
+    }
+}
+
+/// The file extensions typst's font scan reads.
+const FONT_EXTENSIONS: [&str; 4] = ["ttf", "otf", "ttc", "otc"];
 
 /// Whether a font file is one of the built-in ones (as when presse builds its own repository).
 fn is_built_in(path: &Path) -> bool {
@@ -98,12 +147,22 @@ fn is_built_in(path: &Path) -> bool {
 pub struct Environment {
     library: Arc<LazyHash<Library>>,
     fonts: Arc<Fonts>,
+    /// typst's files, kept between compilations when asked (by `presse watch`).
+    kept: Option<Arc<Kept>>,
 }
 
 impl Environment {
     /// A standard library and a font set, shared by every compilation.
     pub fn new(fonts: Fonts) -> Environment {
-        Environment { library: Arc::new(LazyHash::new(Library::default())), fonts: Arc::new(fonts) }
+        let library = Arc::new(LazyHash::new(Library::default()));
+        Environment { library, fonts: Arc::new(fonts), kept: None }
+    }
+
+    /// The same environment, keeping typst's files from one compilation of a publication to the
+    /// next: its sources are then edited in place, so that typst's memoised work on the parts
+    /// that did not change still applies, and images are neither read nor hashed again.
+    pub fn keeping_files(self) -> Environment {
+        Environment { kept: Some(Arc::default()), ..self }
     }
 
     /// The fonts.
@@ -112,12 +171,32 @@ impl Environment {
     }
 }
 
+/// What an environment keeps between compilations: each publication's file store, and the
+/// bytes of the project's files.
+#[derive(Default)]
+struct Kept {
+    /// File stores by publication, holding the sources of its last compilation.
+    stores: Mutex<HashMap<String, FileStore<ProjectFiles>>>,
+    /// Project files as last read.
+    files: Arc<FileCache>,
+}
+
+/// Project files as last read, by path, with the modification time and length they had then.
+type FileCache = Mutex<HashMap<PathBuf, (SystemTime, u64, Bytes)>>;
+
+/// Locks a mutex, even one a panicking thread held: what it guards stays usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// One compilation: a main source and in-memory files over the sandboxed project root.
 pub struct PresseWorld {
     env: Environment,
     files: FileStore<ProjectFiles>,
     main: FileId,
     today: Datetime,
+    /// The name its files are kept under when it is dropped, if the environment keeps files.
+    kept_as: Option<String>,
 }
 
 impl PresseWorld {
@@ -136,8 +215,23 @@ impl PresseWorld {
         let loader = ProjectFiles {
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             memory: memory.collect(),
+            cache: env.kept.as_ref().map(|kept| kept.files.clone()),
         };
-        PresseWorld { env, files: FileStore::new(loader), main, today }
+        PresseWorld { env, files: FileStore::new(loader), main, today, kept_as: None }
+    }
+
+    /// The same world, going on from the files that the last compilation of `name` kept, and
+    /// keeping its own for the next one, when the environment keeps files; else unchanged.
+    pub fn kept_as(mut self, name: &str) -> PresseWorld {
+        let Some(kept) = self.env.kept.clone() else { return self };
+        if let Some(mut store) = lock(&kept.stores).remove(name) {
+            *store.loader_mut() = std::mem::take(&mut self.files).into_loader();
+            // Every file is read again; sources are then edited in place rather than parsed anew.
+            store.reset();
+            self.files = store;
+        }
+        self.kept_as = Some(name.to_string());
+        self
     }
 
     /// The main source, as typst parsed it.
@@ -182,10 +276,40 @@ impl World for PresseWorld {
     }
 }
 
+impl Drop for PresseWorld {
+    fn drop(&mut self) {
+        if let (Some(kept), Some(name)) = (&self.env.kept, self.kept_as.take()) {
+            lock(&kept.stores).insert(name, std::mem::take(&mut self.files));
+        }
+    }
+}
+
 /// Files of the project root, never outside it (symlinks included), and the in-memory ones.
+#[derive(Default)]
 struct ProjectFiles {
     root: PathBuf,
     memory: HashMap<FileId, Bytes>,
+    /// Files read by earlier compilations, when they are kept.
+    cache: Option<Arc<FileCache>>,
+}
+
+impl ProjectFiles {
+    /// Reads a project file, or takes it from the cache when it has not changed since: the same
+    /// bytes, whose hash typst has already computed.
+    fn read(&self, real: &Path, path: &Path) -> FileResult<Bytes> {
+        let read = || std::fs::read(real).map(Bytes::new).map_err(|e| FileError::from_io(e, path));
+        let Some(cache) = &self.cache else { return read() };
+        let stamp = std::fs::metadata(real).and_then(|m| Ok((m.modified()?, m.len())));
+        let Ok((modified, len)) = stamp else { return read() };
+        if let Some((m, l, bytes)) = lock(cache).get(real)
+            && (*m, *l) == (modified, len)
+        {
+            return Ok(bytes.clone());
+        }
+        let bytes = read()?;
+        lock(cache).insert(real.to_path_buf(), (modified, len, bytes.clone()));
+        Ok(bytes)
+    }
 }
 
 impl FileLoader for ProjectFiles {
@@ -217,7 +341,13 @@ impl FileLoader for ProjectFiles {
         if real.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&real).map(Bytes::new).map_err(|err| FileError::from_io(err, &path))
+        // Reading a named pipe or a device could wait for ever, or never end.
+        if !real.is_file() {
+            return Err(FileError::Other(Some(
+                format!("{} is not a regular file; presse reads none", path.display()).into(),
+            )));
+        }
+        self.read(&real, &path)
     }
 }
 
@@ -226,7 +356,7 @@ mod tests {
     use super::*;
 
     fn world(root: &Path) -> PresseWorld {
-        let env = Environment::new(Fonts { store: FontStore::new() });
+        let env = Environment::new(Fonts { store: FontStore::new(), skipped: Vec::new() });
         let files = vec![("/.presse/m.typ".to_string(), b"hi".to_vec())];
         PresseWorld::new(
             env,
@@ -244,6 +374,40 @@ mod tests {
         let w = world(tmp.path());
         assert_eq!(w.main_source().unwrap().text(), "hi");
         assert_eq!(w.file(file_id("/a.txt")).unwrap().as_slice(), b"A");
+    }
+
+    #[test]
+    fn a_font_file_that_is_not_a_font_is_skipped_with_a_warning() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("fonts/x")).unwrap();
+        std::fs::write(tmp.path().join("fonts/x/Faux.TTF"), "not a font").unwrap();
+        std::fs::write(tmp.path().join("fonts/LISEZMOI.txt"), "not a font either").unwrap();
+        let fonts = Fonts::load(&[tmp.path().join("fonts")], false);
+        let warnings = fonts.warnings(tmp.path());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].file, Path::new("fonts/x/Faux.TTF"));
+        assert!(!warnings[0].is_error());
+    }
+
+    #[test]
+    fn a_kept_world_serves_what_changed_since_the_last_compilation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let env = Environment::new(Fonts { store: FontStore::new(), skipped: Vec::new() });
+        let env = env.keeping_files();
+        let date = Datetime::from_ymd(2011, 10, 1).unwrap();
+        let compile = |main: &str| {
+            let files = vec![("/.presse/m.typ".to_string(), main.as_bytes().to_vec())];
+            PresseWorld::new(env.clone(), tmp.path(), "/.presse/m.typ", files, date).kept_as("p")
+        };
+        std::fs::write(tmp.path().join("a.txt"), "A").unwrap();
+        let first = compile("= Un");
+        assert_eq!(first.main_source().unwrap().text(), "= Un");
+        assert_eq!(first.file(file_id("/a.txt")).unwrap().as_slice(), b"A");
+        drop(first);
+        std::fs::write(tmp.path().join("a.txt"), "BB").unwrap();
+        let second = compile("= Un, et deux");
+        assert_eq!(second.main_source().unwrap().text(), "= Un, et deux");
+        assert_eq!(second.file(file_id("/a.txt")).unwrap().as_slice(), b"BB");
     }
 
     #[cfg(unix)]

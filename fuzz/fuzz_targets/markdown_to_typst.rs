@@ -1,0 +1,18 @@
+//! Fuzz target: any chapter → model → typst → PDF, without a panic, compiling unless raw typst.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use presse_fuzz::Harness;
+
+fn harness() -> &'static Harness {
+    static HARNESS: OnceLock<Harness> = OnceLock::new();
+    HARNESS.get_or_init(|| Harness::new(&std::env::temp_dir().join("presse-fuzz-typst")))
+}
+
+fuzz_target!(|input: &[u8]| {
+    if let Err(failure) = harness().check_typst(input) {
+        panic!("{failure}");
+    }
+});

@@ -1,0 +1,131 @@
+//! `presse check`: every finding `build` makes about the sources, without typesetting and
+//! without writing anything.
+//!
+//! It runs what `build` runs before typesetting (loading, the passes, the style, the typst
+//! emitter), plus a syntax check of raw typst blocks, which `build` leaves to typst itself.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
+use crate::model::{BlockKind, Pos, Publication};
+use crate::{load, passes, styles};
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// The project root: the folder holding `sources/`.
+    pub root: PathBuf,
+    /// The publications to check; empty means all.
+    pub publications: Vec<String>,
+    /// Whether images without alternative text are errors, as with `build --strict`.
+    pub strict: bool,
+}
+
+/// The findings about every publication asked for, in order.
+pub fn check(config: &CheckConfig) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    let names = match load::publication_dirs(&config.root, &config.publications) {
+        Ok(names) => names,
+        Err(d) => {
+            diagnostics.push(d);
+            return diagnostics;
+        }
+    };
+    if names.is_empty() {
+        diagnostics.push(
+            Diagnostic::error("sources", Pos::default(), "no publication found")
+                .with_hint("make a folder sources/<name>/ with a publication.toml and chapters"),
+        );
+    }
+    for name in names {
+        check_publication(config, &name, &mut diagnostics);
+    }
+    diagnostics
+}
+
+/// Loads one publication and runs everything that reads it short of typesetting.
+fn check_publication(config: &CheckConfig, name: &str, diagnostics: &mut Diagnostics) {
+    let root = &config.root;
+    let publication = match load::load(root, name) {
+        Ok(publication) => publication,
+        Err(found) => return diagnostics.extend(found),
+    };
+    // The passes run even when one finds an error, so that one run reports everything.
+    let mut publication = passes::run(publication, root, diagnostics);
+    if config.strict {
+        passes::checks::escalate_missing_alt(diagnostics);
+    }
+    match styles::resolve(root, &publication) {
+        Ok(style) => {
+            crate::typst::emit::emit(&publication, &style.options, diagnostics);
+        }
+        Err(d) => diagnostics.push(d),
+    }
+    raw_typst_blocks(&mut publication, diagnostics);
+}
+
+/// Reports the syntax errors of every ```` ```{=typst} ```` block at its Markdown position.
+fn raw_typst_blocks(publication: &mut Publication, diagnostics: &mut Diagnostics) {
+    for chapter in &mut publication.chapters {
+        let file = chapter.path.clone();
+        chapter.visit_blocks_mut(&mut |block| {
+            if let BlockKind::Raw { format, text, text_pos } = &block.kind
+                && format == "typst"
+            {
+                for error in typst_syntax_errors(&file, text, *text_pos) {
+                    diagnostics.push(error);
+                }
+            }
+        });
+    }
+}
+
+/// The syntax errors typst finds in raw typst markup whose first line is at `text_pos`.
+///
+/// Positions map as in the emitter's source map: a raw line keeps its Markdown line, and
+/// columns count from the start of the raw text's line.
+pub fn typst_syntax_errors(file: &Path, text: &str, text_pos: Pos) -> Vec<Diagnostic> {
+    let source = typst::syntax::Source::detached(text);
+    let (errors, _) = source.root().errors_and_warnings();
+    errors
+        .into_iter()
+        .map(|error| {
+            let offset = match error.span.get() {
+                typst::syntax::DiagSpanKind::Number { num, sub_range, .. } => {
+                    source.range(num, sub_range).map_or(0, |range| range.start)
+                }
+                typst::syntax::DiagSpanKind::Range { range, .. } => range.start,
+                typst::syntax::DiagSpanKind::Detached => 0,
+            };
+            let at = pos_of_offset(text, offset);
+            let pos = Pos::new(text_pos.line + at.line - 1, at.column);
+            let mut hints: Vec<String> = error.hints.iter().map(|h| h.v.to_string()).collect();
+            if hints.is_empty() {
+                hints.push("check the typst code of this ```{=typst} block".to_string());
+            }
+            Diagnostic::error(file, pos, error.message.to_string())
+                .with_hint(hints.join("; "))
+                .with_code("typst")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_typst_errors_point_into_the_markdown() {
+        let errors =
+            typst_syntax_errors(Path::new("a.md"), "#v(1fr)\n#align(center)[Fin\n", Pos::new(7, 1));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].pos, errors[0].code), (Pos::new(8, 15), "typst"));
+        assert!(errors[0].is_error());
+    }
+
+    #[test]
+    fn valid_raw_typst_has_no_errors() {
+        let text = "#v(1fr)\n#align(center)[*Fin*]\n";
+        assert!(typst_syntax_errors(Path::new("a.md"), text, Pos::new(1, 1)).is_empty());
+    }
+}

@@ -1,0 +1,138 @@
+//! Findings that change nothing in the model: footnotes without their partner, empty chapters
+//! and images without alternative text, reported alike by `presse build` and `presse check`.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{BlockKind, Chapter, InlineKind, LooseNote, NoteProblem, Pos, Publication};
+
+/// The code of an image without alternative text, which `--strict` makes an error.
+pub const MISSING_ALT: &str = "missing-alt";
+
+/// Reports what would silently go missing or wrong in the editions.
+pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publication {
+    for chapter in &mut publication.chapters {
+        if chapter.blocks.is_empty() {
+            diagnostics.push(empty_chapter(chapter));
+        }
+        for note in &chapter.loose_notes {
+            diagnostics.push(loose_note(chapter, note));
+        }
+        missing_alt_texts(chapter, diagnostics);
+    }
+    publication
+}
+
+fn empty_chapter(chapter: &Chapter) -> Diagnostic {
+    Diagnostic::warning(&chapter.path, Pos::new(1, 1), "the chapter has no content")
+        .with_code("empty-chapter")
+        .with_hint("write its text, or delete the file (and its line in `chapters`, if listed)")
+}
+
+fn loose_note(chapter: &Chapter, note: &LooseNote) -> Diagnostic {
+    let label = &note.label;
+    let (message, hint, code) = match note.problem {
+        NoteProblem::Undefined => (
+            format!("the footnote `[^{label}]` has no definition"),
+            format!(
+                "add a line `[^{label}]: the note's text` to this chapter (notes belong to their \
+                 chapter); until then the reference is printed as text"
+            ),
+            "undefined-note",
+        ),
+        NoteProblem::Unused => (
+            format!("the footnote `[^{label}]` is never referred to"),
+            format!("call it with `[^{label}]` in the text, or delete it; it is left out"),
+            "unused-note",
+        ),
+        NoteProblem::Duplicate => (
+            format!("the footnote `[^{label}]` is defined twice"),
+            "this definition is left out: give it a label of its own, or delete it".to_string(),
+            "duplicate-note",
+        ),
+    };
+    Diagnostic::warning(&chapter.path, note.pos, message).with_hint(hint).with_code(code)
+}
+
+/// Every figure and inline image whose alternative text is empty.
+fn missing_alt_texts(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
+    let path = chapter.path.clone();
+    let mut report = |src: &str, pos: Pos| {
+        let message = format!("the image `{src}` has no alternative text");
+        diagnostics.push(
+            Diagnostic::warning(&path, pos, message)
+                .with_code(MISSING_ALT)
+                .with_hint("describe the image between the brackets: ![a description](path)"),
+        );
+    };
+    chapter.visit_blocks_mut(&mut |block| {
+        if let BlockKind::Figure { image, .. } = &block.kind
+            && image.alt.trim().is_empty()
+        {
+            report(&image.src, block.pos);
+        }
+    });
+    chapter.visit_inlines_mut(&mut |inline| {
+        if let InlineKind::Image(image) = &inline.kind
+            && image.alt.trim().is_empty()
+        {
+            report(&image.src, inline.pos);
+        }
+    });
+}
+
+/// Under `--strict`, images without alternative text are errors: turns the warnings found
+/// into errors and says whether there were any.
+pub fn escalate_missing_alt(diagnostics: &mut Diagnostics) -> bool {
+    let mut escalated = false;
+    for diagnostic in &mut diagnostics.0 {
+        if diagnostic.code == MISSING_ALT && !diagnostic.is_error() {
+            diagnostic.severity = crate::diag::Severity::Error;
+            escalated = true;
+        }
+    }
+    escalated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::from_markdown;
+
+    fn findings(markdown: &str) -> Vec<String> {
+        let mut diagnostics = Diagnostics::default();
+        run(from_markdown(markdown), &mut diagnostics);
+        diagnostics
+            .0
+            .iter()
+            .map(|d| format!("{}:{}:{}", d.pos.line, d.pos.column, d.code))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_chapter_is_reported_at_its_start() {
+        assert_eq!(findings(""), ["1:1:empty-chapter"]);
+        assert_eq!(findings("# Titre\n"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn loose_footnotes_are_reported() {
+        let md = "Texte[^a] et[^b].\n\n[^a]: A.\n\n[^c]: C.\n";
+        assert_eq!(findings(md), ["1:13:undefined-note", "5:1:unused-note"]);
+    }
+
+    #[test]
+    fn images_without_alt_text_are_reported_inline_and_as_figures() {
+        let md = "![](a.png)\n\nUn ![ ](b.png) et ![c](c.png).\n";
+        assert_eq!(findings(md), ["1:1:missing-alt", "3:4:missing-alt"]);
+    }
+
+    #[test]
+    fn strict_turns_only_missing_alt_warnings_into_errors() {
+        let mut diagnostics = Diagnostics::default();
+        run(from_markdown("![](a.png)\n\n[^u]: U.\n"), &mut diagnostics);
+        assert!(escalate_missing_alt(&mut diagnostics));
+        let errors: Vec<_> =
+            diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+        assert_eq!(errors, [MISSING_ALT]);
+        assert!(!escalate_missing_alt(&mut diagnostics), "already errors");
+    }
+}

@@ -1,0 +1,150 @@
+//! Two presse processes on the same tree at once: the second waits for the first's lock on the
+//! publication, both succeed, and the editions on disk are complete and valid.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use common::validators::assert_epubcheck_clean;
+use common::{manifest, presse, project, tool};
+
+/// A publication `p` with a few chapters and an image, enough for a build to take a moment.
+fn tree() -> tempfile::TempDir {
+    let paragraph = "Le conseil de Paris a voté la révision du schéma directeur. ".repeat(12);
+    let chapter = |n: usize| {
+        let body: String = (0..10).map(|i| format!("## Partie {i}\n\n{paragraph}\n\n")).collect();
+        format!("# Chapitre {n}\n\n![Une vue](images/vue.png \"Vue\")\n\n{body}").into_bytes()
+    };
+    let image = image::RgbImage::from_fn(300, 200, |x, y| image::Rgb([x as u8, y as u8, 120]));
+    let mut png = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let chapters: Vec<(String, Vec<u8>)> =
+        (1..=2).map(|n| (format!("sources/p/0{n}.md"), chapter(n))).collect();
+    let toml = manifest("");
+    let mut files: Vec<(&str, &[u8])> =
+        vec![("sources/p/publication.toml", &toml), ("sources/p/images/vue.png", &png)];
+    files.extend(chapters.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
+    project(&files)
+}
+
+fn start(root: &Path, args: &[&str]) -> Child {
+    presse()
+        .args(["build", "--root"])
+        .arg(root)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("presse starts")
+}
+
+fn finish(child: Child) -> String {
+    let output = child.wait_with_output().expect("presse ends");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "a concurrent build failed:\n{stderr}");
+    stderr
+}
+
+/// Every edition of `p` is whole: the PDF reads, the EPUB passes EPUBCheck, no temporary is left.
+fn assert_editions_valid(root: &Path) {
+    let dir = root.join("output/p");
+    let info = tool("pdfinfo", &[dir.join("p.pdf").to_str().unwrap()]);
+    assert!(info.contains("Pages:"), "{info}");
+    assert_epubcheck_clean(&dir.join("p.epub"));
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".presse-tmp-"), "a temporary was left: {name}");
+    }
+}
+
+#[test]
+fn two_forced_builds_at_once_both_succeed_with_valid_editions() {
+    let root = tree();
+    let first = start(root.path(), &["--force"]);
+    let second = start(root.path(), &["--force"]);
+    let messages = [finish(first), finish(second)];
+    assert_editions_valid(root.path());
+    // One of them found the other at work, unless the first was done before the second began.
+    let waited = messages.iter().any(|m| m.contains("waiting for another presse build of p"));
+    eprintln!("one build waited for the other: {waited}");
+}
+
+#[test]
+fn a_build_of_one_edition_beside_a_build_of_both_leaves_both_valid() {
+    let root = tree();
+    let both = start(root.path(), &["--force"]);
+    let epub_only = start(root.path(), &["--force", "--format", "epub"]);
+    finish(both);
+    finish(epub_only);
+    assert_editions_valid(root.path());
+}
+
+#[test]
+fn the_lock_makes_a_second_build_wait_and_say_so() {
+    let root = tree();
+    std::fs::create_dir_all(root.path().join("output")).unwrap();
+    let lock = presse::output::lock(&root.path().join("output"), "p").unwrap();
+    let waiting = start(root.path(), &["--format", "epub"]);
+    // The build cannot write while the lock is held; once released, it goes on and succeeds.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(!root.path().join("output/p/p.epub").exists(), "a build wrote through the lock");
+    drop(lock);
+    let stderr = finish(waiting);
+    assert!(stderr.contains("waiting for another presse build of p"), "{stderr}");
+    assert!(root.path().join("output/p/p.epub").is_file());
+}
+
+#[test]
+fn two_publications_filling_the_image_cache_at_once_leave_whole_images() {
+    let root = tree();
+    // A second publication with the same image: two processes convert it into the one cache.
+    let q = root.path().join("sources/q");
+    std::fs::create_dir_all(q.join("images")).unwrap();
+    for entry in std::fs::read_dir(root.path().join("sources/p")).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), q.join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::copy(root.path().join("sources/p/images/vue.png"), q.join("images/vue.png")).unwrap();
+    let first = start(root.path(), &["p", "--format", "epub"]);
+    let second = start(root.path(), &["q", "--format", "epub"]);
+    finish(first);
+    finish(second);
+    let cache = root.path().join("output/.cache/images");
+    for entry in std::fs::read_dir(&cache).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".presse-tmp-"), "a temporary was left in the cache: {name}");
+        image::open(entry.path()).unwrap_or_else(|e| panic!("{name} is not a whole image: {e}"));
+    }
+    assert_epubcheck_clean(&root.path().join("output/q/q.epub"));
+}
+
+#[test]
+fn watch_beside_a_build_leaves_valid_editions() {
+    let root = tree();
+    let mut watch = presse()
+        .args(["watch", "--root"])
+        .arg(root.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("presse watch starts");
+    let pdf = root.path().join("output/p/p.pdf");
+    let started = std::time::Instant::now();
+    while !pdf.exists() && started.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A change the watcher rebuilds for, and a forced build at the same moment.
+    let chapter = root.path().join("sources/p/01.md");
+    let mut text = std::fs::read_to_string(&chapter).unwrap();
+    text.push_str("\nUn paragraphe de plus.\n");
+    std::fs::write(&chapter, text).unwrap();
+    finish(start(root.path(), &["--force"]));
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Pages:"), "{info}");
+    assert_epubcheck_clean(&root.path().join("output/p/p.epub"));
+}

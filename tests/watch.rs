@@ -1,0 +1,95 @@
+//! `presse watch` with the real binary: it builds, rebuilds after an edit, reports an error in the
+//! sources while keeping the last good edition, and rebuilds once the error is fixed.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use common::{manifest, presse, project};
+
+/// Generous: a loaded two-core machine builds slowly. This bounds a hang, it times nothing.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// A running `presse watch`, killed when the test ends, passing or failing.
+struct Watching {
+    child: Child,
+    lines: Receiver<String>,
+    /// Every line read so far, for failure messages.
+    seen: Vec<String>,
+}
+
+impl Watching {
+    fn start(root: &Path) -> Watching {
+        let mut child = presse()
+            .args(["watch", "--root", root.to_str().unwrap()])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("presse watch starts");
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watching { child, lines, seen: Vec::new() }
+    }
+
+    /// Waits for a line starting with `start`, and returns the lines read until then.
+    fn wait_for(&mut self, start: &str) -> Vec<String> {
+        let mut read = Vec::new();
+        loop {
+            let Ok(line) = self.lines.recv_timeout(PATIENCE) else {
+                panic!("no line `{start}…` from presse watch; it said:\n{}", self.seen.join("\n"))
+            };
+            self.seen.push(line.clone());
+            let found = line.starts_with(start);
+            read.push(line);
+            if found {
+                return read;
+            }
+        }
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_rebuilds_on_each_change_and_keeps_the_last_good_edition_through_an_error() {
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/01.md", "# Premier\n\nUn paragraphe.\n".as_bytes()),
+    ]);
+    let (chapter, pdf) = (dir.path().join("sources/p/01.md"), dir.path().join("output/p/p.pdf"));
+    let mut watch = Watching::start(dir.path());
+    watch.wait_for("built p in ");
+    watch.wait_for("watching ");
+    let first = std::fs::read(&pdf).expect("the first build writes the PDF");
+
+    std::fs::write(&chapter, "# Premier\n\nUn paragraphe, et un mot de plus.\n").unwrap();
+    let rebuilt = watch.wait_for("rebuilt p in ");
+    assert!(rebuilt.last().unwrap().ends_with(" s (pdf, epub)"), "{rebuilt:?}");
+    let second = std::fs::read(&pdf).unwrap();
+    assert_ne!(first, second, "the rebuild writes a new PDF");
+
+    std::fs::write(&chapter, "# Premier\n\n![Vue](images/absente.png)\n").unwrap();
+    let failed = watch.wait_for("p: not rebuilt");
+    let said = failed.join("\n");
+    assert!(said.contains("01.md:3:1: error:") && said.contains("absente.png"), "{said}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), second, "the last good PDF is kept");
+
+    std::fs::write(&chapter, "# Premier\n\nLa vue est retirée.\n").unwrap();
+    watch.wait_for("rebuilt p in ");
+    assert_ne!(std::fs::read(&pdf).unwrap(), second, "the fixed sources are built");
+}
