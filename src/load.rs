@@ -22,6 +22,8 @@ pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Dia
         .filter_map(Result::ok)
         .filter(|e| e.path().join("publication.toml").is_file())
         .filter_map(|e| e.file_name().into_string().ok())
+        // Hidden folders (`.draft/`, an editor's backup) are not publications.
+        .filter(|name| !name.starts_with('.'))
         .collect();
     names.sort();
     for wanted in only {
