@@ -141,6 +141,13 @@ impl PageCheck<'_> {
 
     /// Text closer to the trim than the safety margin.
     fn text(&mut self, text: &TextItem, ts: Transform) {
+        // The glyphs' own bounding box reads every outline: first a box sure to hold them
+        // (an em around the advances), which clears almost every line at once.
+        let em = text.size;
+        let roomy = Rect::new(Point::new(-em, -em * 2.0), Point::new(text.width() + em, em));
+        if self.too_near(bounds(roomy, ts), false).is_none() {
+            return;
+        }
         let bbox = bounds(text.bbox(), ts);
         let Some(distance) = self.too_near(bbox, false) else { return };
         let Some(span) = text.glyphs.first().map(|g| g.span.0) else { return };

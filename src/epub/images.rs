@@ -216,7 +216,7 @@ pub fn convert(
     let decoded = decode(source)?;
     let (width, height) = decoded.dimensions();
     let resized = if width.max(height) > max_side.max(1) {
-        decoded.resize(max_side, max_side, image::imageops::FilterType::Lanczos3)
+        decoded.resize(max_side, max_side, image::imageops::FilterType::CatmullRom)
     } else {
         decoded
     };
