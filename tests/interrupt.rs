@@ -11,28 +11,14 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::validators::assert_epubcheck_clean;
-use common::{manifest, presse, project, tool};
+use common::{presse, tool};
 
 /// How many builds are killed.
 const KILLS: usize = 4;
 
 /// A publication of a dozen pages with an image: its build (PDF, EPUB, previews) takes a moment.
 fn tree() -> tempfile::TempDir {
-    let paragraph = "Le conseil de Paris a voté la révision du schéma directeur. ".repeat(12);
-    let chapter = |n: usize| {
-        let body: String = (0..10).map(|i| format!("## Partie {i}\n\n{paragraph}\n\n")).collect();
-        format!("# Chapitre {n}\n\n![Une vue](images/vue.png \"Vue\")\n\n{body}").into_bytes()
-    };
-    let image = image::RgbImage::from_fn(600, 400, |x, y| image::Rgb([x as u8, y as u8, 120]));
-    let mut png = Vec::new();
-    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
-    let chapters: Vec<(String, Vec<u8>)> =
-        (1..=3).map(|n| (format!("sources/p/0{n}.md"), chapter(n))).collect();
-    let toml = manifest("");
-    let mut files: Vec<(&str, &[u8])> =
-        vec![("sources/p/publication.toml", &toml), ("sources/p/images/vue.png", &png)];
-    files.extend(chapters.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
-    project(&files)
+    common::sizeable_project(3, 600, 400)
 }
 
 /// A small deterministic generator (xorshift), so that a seed replays the same kill instants.

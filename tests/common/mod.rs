@@ -20,6 +20,26 @@ pub fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
+/// A publication `p` of `chapters` chapters (about four pages each), each showing one
+/// `width` × `height` PNG: enough for a build to take a moment.
+pub fn sizeable_project(chapters: usize, width: u32, height: u32) -> tempfile::TempDir {
+    let paragraph = "Le conseil de Paris a voté la révision du schéma directeur. ".repeat(12);
+    let chapter = |n: usize| {
+        let body: String = (0..10).map(|i| format!("## Partie {i}\n\n{paragraph}\n\n")).collect();
+        format!("# Chapitre {n}\n\n![Une vue](images/vue.png \"Vue\")\n\n{body}").into_bytes()
+    };
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 120]));
+    let mut png = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let chapters: Vec<(String, Vec<u8>)> =
+        (1..=chapters).map(|n| (format!("sources/p/0{n}.md"), chapter(n))).collect();
+    let toml = manifest("");
+    let mut files: Vec<(&str, &[u8])> =
+        vec![("sources/p/publication.toml", &toml), ("sources/p/images/vue.png", &png)];
+    files.extend(chapters.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
+    project(&files)
+}
+
 /// A minimal valid `publication.toml`, with extra lines appended.
 pub fn manifest(extra: &str) -> Vec<u8> {
     format!("title = \"Essai\"\ndate = \"2011-10-01\"\nlang = \"fr\"\n{extra}").into_bytes()
