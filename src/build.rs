@@ -308,33 +308,48 @@ fn make_editions(
     // One presse process at a time writes a publication's editions (see output::lock).
     let _lock = crate::output::lock(&config.out, name)?;
     clean_temporaries(&dir);
+    let settings = config.settings();
+    let expected = config.expected_files(&dir, name);
+    if !config.force
+        && let Some(warnings) = stamp::unchanged(&config.root, name, &dir, &settings, &expected)
+    {
+        diagnostics.extend(Diagnostics(warnings));
+        return Ok(None);
+    }
     tracker.step(Step::Reading);
-    let Some(publication) = prepare(&config.root, name, diagnostics) else {
+    let mut found = Diagnostics::default();
+    let Some(publication) = prepare(&config.root, name, &mut found) else {
+        diagnostics.extend(found);
         return Ok(None);
     };
-    if config.strict && passes::checks::escalate_missing_alt(diagnostics) {
+    if config.strict && passes::checks::escalate_missing_alt(&mut found) {
+        diagnostics.extend(found);
         return Ok(None);
     }
     let style = match styles::resolve(&config.root, &publication) {
         Ok(style) => style,
         Err(d) => {
+            diagnostics.extend(found);
             diagnostics.push(d);
             return Ok(None);
         }
     };
-    let stamp = stamp::inputs(&config.root, &publication, &style, &config.settings());
-    if !config.force && stamp::is_up_to_date(&dir, &stamp, &config.expected_files(&dir, name)) {
-        return Ok(None);
-    }
+    // The inputs are hashed before they are used: a file saved during the build rebuilds.
+    let mut inputs = stamp::Inputs::new(&config.root, name, &settings);
+    inputs.add_files(stamp::model_files(&config.root, &publication));
     let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
-    let Some(made) = job.make(env, tracker, diagnostics)? else {
+    let made = job.make(env, tracker, &mut found)?;
+    diagnostics.extend(found.clone());
+    let Some(made) = made else {
         return Ok(None);
     };
     tracker.step(Step::Writing);
-    // No stamp while the editions change: an interrupted write must not look up to date.
-    let _ = std::fs::remove_file(dir.join(stamp::STAMP_FILE));
+    if let Some(pdf) = &made.pdf {
+        inputs.add_files(pdf.files_read.iter().cloned());
+    }
+    stamp::remove(&dir);
     let editions = job.write_all(made)?;
-    write_atomic(&dir.join(stamp::STAMP_FILE), stamp.as_bytes())?;
+    stamp::write(&dir, &inputs.stamp(found.0))?;
     Ok(Some(editions))
 }
 
@@ -343,6 +358,8 @@ struct PdfEdition {
     bytes: Vec<u8>,
     pages: usize,
     previews: Option<crate::preview::Previews>,
+    /// The project files typst read, beyond those the model names (raw blocks' `read()` …).
+    files_read: Vec<PathBuf>,
 }
 
 /// One publication, prepared, with its style and its output folder.
@@ -475,7 +492,7 @@ impl Job<'_> {
         let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
         diagnostics.extend(Diagnostics(env.fonts().warnings(&config.root)));
         tracker.step(Step::Typesetting);
-        let Some((bytes, typeset)) = self.pdf(env, diagnostics)? else {
+        let Some((bytes, mut typeset)) = self.pdf(env, diagnostics)? else {
             return Ok(Made::Failed);
         };
         let previews = config.preview.then(|| {
@@ -483,7 +500,8 @@ impl Job<'_> {
             crate::preview::render(&typeset.document)
         });
         let pages = typeset.document.pages().len();
-        Ok(Made::Ready(PdfEdition { bytes, pages, previews }))
+        let files_read = typeset.files_read();
+        Ok(Made::Ready(PdfEdition { bytes, pages, previews, files_read }))
     }
 
     /// The EPUB.

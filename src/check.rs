@@ -119,7 +119,7 @@ mod tests {
         let errors =
             typst_syntax_errors(Path::new("a.md"), "#v(1fr)\n#align(center)[Fin\n", Pos::new(7, 1));
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!((errors[0].pos, errors[0].code), (Pos::new(8, 15), "typst"));
+        assert_eq!((errors[0].pos, errors[0].code()), (Pos::new(8, 15), "typst"));
         assert!(errors[0].is_error());
     }
 

@@ -1,12 +1,15 @@
 //! Diagnostics: every problem presse reports names a file, a line and a column, and says what to do.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::model::Pos;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// The build goes on.
     Warning,
@@ -15,7 +18,7 @@ pub enum Severity {
 }
 
 /// One finding about the sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -28,7 +31,7 @@ pub struct Diagnostic {
     /// What to do about it.
     pub hint: Option<String>,
     /// A short stable name of the kind of finding, for tools (`missing-image`, `typst` …).
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
 }
 
 impl Diagnostic {
@@ -40,7 +43,7 @@ impl Diagnostic {
             pos,
             message: message.into(),
             hint: None,
-            code: "presse",
+            code: Cow::Borrowed("presse"),
         }
     }
 
@@ -57,13 +60,13 @@ impl Diagnostic {
 
     /// The same finding with a code naming its kind.
     pub fn with_code(mut self, code: &'static str) -> Self {
-        self.code = code;
+        self.code = Cow::Borrowed(code);
         self
     }
 
     /// The code naming this finding's kind.
-    pub fn code(&self) -> &'static str {
-        self.code
+    pub fn code(&self) -> &str {
+        &self.code
     }
 
     /// Whether this finding fails the build.

@@ -338,7 +338,7 @@ mod tests {
     fn a_front_matter_lang_must_be_a_language_tag() {
         let text = "---\ntitle: x\nlang: français\n---\n";
         let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
-        assert_eq!((err.pos.line, err.code), (3, "bad-front-matter"), "{err}");
+        assert_eq!((err.pos.line, err.code()), (3, "bad-front-matter"), "{err}");
         assert!(split_front_matter("---\nlang: de-CH\n---\n", Path::new("a.md")).is_ok());
     }
 

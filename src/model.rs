@@ -8,7 +8,19 @@ use std::path::PathBuf;
 use crate::manifest::Manifest;
 
 /// A 1-based line and column (in characters) inside one source file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Pos {
     /// 1-based line.
     pub line: u32,
@@ -389,7 +401,106 @@ pub fn visit_inline_list_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inl
     }
 }
 
+/// Calls `f` on every block, parents before their children, without changing them.
+pub fn visit_blocks<'a>(blocks: &'a [Block], f: &mut impl FnMut(&'a Block)) {
+    for block in blocks {
+        f(block);
+        match &block.kind {
+            BlockKind::Quote(inner) | BlockKind::Editorial { blocks: inner, .. } => {
+                visit_blocks(inner, f)
+            }
+            BlockKind::List(list) => {
+                list.items.iter().for_each(|item| visit_blocks(&item.blocks, f))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on every inline of a list, parents before their children, without changing them.
+pub fn visit_inline_list<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) {
+    for inline in inlines {
+        f(inline);
+        match &inline.kind {
+            InlineKind::Emph(c)
+            | InlineKind::Strong(c)
+            | InlineKind::Strike(c)
+            | InlineKind::Super(c)
+            | InlineKind::Link { content: c, .. } => visit_inline_list(c, f),
+            _ => {}
+        }
+    }
+}
+
+impl BlockKind {
+    /// The inline lists this block holds itself (not those of the blocks inside it).
+    pub fn own_inlines(&self) -> Vec<&[Inline]> {
+        match self {
+            BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => vec![content],
+            BlockKind::Figure { caption, .. } => vec![caption],
+            BlockKind::Editorial { title, .. } => vec![title],
+            BlockKind::KeyFigures(figures) => {
+                figures.iter().flat_map(|f| [&f.value[..], &f.label[..]]).collect()
+            }
+            BlockKind::Table(table) => {
+                table.header.iter().chain(table.rows.iter().flatten()).map(|c| &c[..]).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// An image file and where it is first used: the manifest's `cover`, or a chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageUse {
+    /// The image file, relative to the project root.
+    pub path: PathBuf,
+    /// The file that uses it.
+    pub file: PathBuf,
+    /// Where in that file.
+    pub pos: Pos,
+}
+
+impl Publication {
+    /// Every image file used, once each, in reading order, the cover first.
+    pub fn image_uses(&self) -> Vec<ImageUse> {
+        let mut uses: Vec<ImageUse> = Vec::new();
+        let mut add = |path: &Option<PathBuf>, file: &PathBuf, pos: Pos| {
+            if let Some(path) = path
+                && !uses.iter().any(|u| &u.path == path)
+            {
+                uses.push(ImageUse { path: path.clone(), file: file.clone(), pos });
+            }
+        };
+        let manifest = self.dir.join("publication.toml");
+        add(&self.cover, &manifest, self.manifest.key_pos("cover"));
+        for chapter in &self.chapters {
+            chapter.visit_blocks(&mut |block| {
+                if let BlockKind::Figure { image, .. } = &block.kind {
+                    add(&image.path, &chapter.path, block.pos);
+                }
+                for inlines in block.kind.own_inlines() {
+                    visit_inline_list(inlines, &mut |inline| {
+                        if let InlineKind::Image(image) = &inline.kind {
+                            add(&image.path, &chapter.path, inline.pos);
+                        }
+                    });
+                }
+            });
+        }
+        uses
+    }
+}
+
 impl Chapter {
+    /// Calls `f` on every block of the chapter and of its footnotes, without changing them.
+    pub fn visit_blocks<'a>(&'a self, f: &mut impl FnMut(&'a Block)) {
+        visit_blocks(&self.blocks, f);
+        for note in &self.notes {
+            visit_blocks(&note.blocks, f);
+        }
+    }
+
     /// Calls `f` on every block of the chapter and of its footnotes.
     pub fn visit_blocks_mut(&mut self, f: &mut impl FnMut(&mut Block)) {
         visit_blocks_mut(&mut self.blocks, f);

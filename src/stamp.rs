@@ -1,80 +1,170 @@
-//! Incremental builds: a hash of everything a publication's editions depend on. When it has
-//! not changed since the editions were written, there is nothing to build.
+//! Incremental builds: beside its editions, a build leaves a stamp naming every file it read,
+//! a hash of those files and of everything else the editions depend on, and its warnings. The
+//! next build hashes the same files again before reading any Markdown: when nothing changed,
+//! there is nothing to build, and the warnings are shown again.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
+use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::model::{BlockKind, InlineKind, Publication};
-use crate::styles::Style;
+use crate::diag::Diagnostic;
+use crate::model::Publication;
 
 /// The name of the stamp file in a publication's output folder.
 pub const STAMP_FILE: &str = ".presse-stamp";
 
-/// A hash of the inputs: presse's version, the settings, the style, the manifest, the chapters,
-/// every image and the project's fonts.
-pub fn inputs(root: &Path, publication: &Publication, style: &Style, settings: &str) -> String {
-    let mut hash = Xxh3::new();
-    let mut add = |label: &str, bytes: &[u8]| {
-        hash.update(label.as_bytes());
-        hash.update(&(bytes.len() as u64).to_le_bytes());
-        hash.update(bytes);
-    };
-    add("presse", env!("CARGO_PKG_VERSION").as_bytes());
-    add("settings", settings.as_bytes());
-    add("template", style.template.as_bytes());
-    add("css", style.css.as_bytes());
-    add("options", style.options.to_string().as_bytes());
+/// What the last build of a publication read, and what it found.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The hash of the inputs (see [`Inputs`]).
+    hash: String,
+    /// Every file the build read, relative to the project root, in the order hashed.
+    files: Vec<PathBuf>,
+    /// The warnings the build found.
+    warnings: Vec<Diagnostic>,
+}
+
+/// The inputs of a build, hashed as they are read: presse itself, the settings, which chapters
+/// and fonts exist, then every file read, in order.
+pub struct Inputs {
+    root: PathBuf,
+    hash: Xxh3,
+    files: Vec<PathBuf>,
+}
+
+impl Inputs {
+    /// Starts with what is not a file the build reads: presse, the settings, and the listings
+    /// that decide which chapters and fonts there are.
+    pub fn new(root: &Path, name: &str, settings: &str) -> Inputs {
+        let mut inputs = Inputs { root: root.to_path_buf(), hash: Xxh3::new(), files: Vec::new() };
+        inputs.add("presse", env!("CARGO_PKG_VERSION").as_bytes());
+        inputs.add("executable", executable_identity().as_bytes());
+        for text in crate::styles::built_in_texts() {
+            inputs.add("built-in style", text.as_bytes());
+        }
+        inputs.add("settings", settings.as_bytes());
+        let chapters = markdown_names(&root.join("sources").join(name));
+        inputs.add("chapters", chapters.join("\n").as_bytes());
+        let fonts = font_files(&root.join("fonts"));
+        inputs.add("fonts", fonts.join("\n").as_bytes());
+        inputs
+    }
+
+    /// Hashes these files, once each: their bytes, or the fact that there is no such file.
+    pub fn add_files(&mut self, files: impl IntoIterator<Item = PathBuf>) {
+        for file in files {
+            if self.files.contains(&file) {
+                continue;
+            }
+            let bytes = read_regular_file(&self.root, &file);
+            let label = file.to_string_lossy().into_owned();
+            match bytes {
+                Some(bytes) => self.add(&label, &bytes),
+                None => self.add(&label, b"\0no such file\0"),
+            }
+            self.files.push(file);
+        }
+    }
+
+    /// The stamp of a build that read these inputs and found these warnings.
+    pub fn stamp(&self, warnings: Vec<Diagnostic>) -> Stamp {
+        Stamp { hash: self.digest(), files: self.files.clone(), warnings }
+    }
+
+    fn add(&mut self, label: &str, bytes: &[u8]) {
+        self.hash.update(label.as_bytes());
+        self.hash.update(&(bytes.len() as u64).to_le_bytes());
+        self.hash.update(bytes);
+    }
+
+    fn digest(&self) -> String {
+        format!("{:032x}", self.hash.digest128())
+    }
+}
+
+/// The files a publication's model says a build reads: the manifest, the chapters, the images,
+/// the project's fonts, and its style's files in the project (read or looked for).
+pub fn model_files(root: &Path, publication: &Publication) -> Vec<PathBuf> {
     let mut files = vec![publication.dir.join("publication.toml")];
     files.extend(publication.chapters.iter().map(|c| c.path.clone()));
-    files.extend(image_files(publication));
-    files.extend(
-        font_files(&root.join("fonts"))
-            .into_iter()
-            .filter_map(|f| f.strip_prefix(root).ok().map(Path::to_path_buf)),
-    );
-    for file in files {
-        let bytes = std::fs::read(root.join(&file)).unwrap_or_default();
-        add(&file.to_string_lossy(), &bytes);
-    }
-    format!("{:032x}", hash.digest128())
-}
-
-/// Whether `dir` holds editions stamped with `stamp`, and every file in `expected`.
-pub fn is_up_to_date(dir: &Path, stamp: &str, expected: &[PathBuf]) -> bool {
-    let written = std::fs::read_to_string(dir.join(STAMP_FILE)).unwrap_or_default();
-    written.trim() == stamp && expected.iter().all(|file| file.is_file())
-}
-
-/// Every image file the publication uses, its cover included, in order.
-fn image_files(publication: &Publication) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = publication.cover.iter().cloned().collect();
-    let mut chapters = publication.chapters.clone();
-    for chapter in &mut chapters {
-        chapter.visit_blocks_mut(&mut |block| {
-            if let BlockKind::Figure { image, .. } = &block.kind {
-                files.extend(image.path.clone());
-            }
-        });
-        chapter.visit_inlines_mut(&mut |inline| {
-            if let InlineKind::Image(image) = &inline.kind {
-                files.extend(image.path.clone());
-            }
-        });
-    }
+    files.extend(publication.image_uses().into_iter().map(|u| u.path));
+    files.extend(font_files(&root.join("fonts")).into_iter().map(|f| Path::new("fonts").join(f)));
+    let style = Path::new("styles").join(&publication.manifest.style);
+    files.extend(["template.typ", "epub.css", "preset.toml"].map(|f| style.join(f)));
     files
 }
 
-/// The files under a fonts folder, sorted.
-fn font_files(dir: &Path) -> Vec<PathBuf> {
+/// The warnings of the last build of `name` into `dir`, when every file in `expected` is there
+/// and nothing that build read has changed since; `None` when it must be built.
+pub fn unchanged(
+    root: &Path,
+    name: &str,
+    dir: &Path,
+    settings: &str,
+    expected: &[PathBuf],
+) -> Option<Vec<Diagnostic>> {
+    let stamp: Stamp = serde_json::from_slice(&std::fs::read(dir.join(STAMP_FILE)).ok()?).ok()?;
+    if !expected.iter().all(|file| file.is_file()) {
+        return None;
+    }
+    let mut inputs = Inputs::new(root, name, settings);
+    inputs.add_files(stamp.files);
+    (inputs.digest() == stamp.hash).then_some(stamp.warnings)
+}
+
+/// Writes the stamp into a publication's output folder.
+pub fn write(dir: &Path, stamp: &Stamp) -> anyhow::Result<()> {
+    let json = serde_json::to_vec(stamp)?;
+    crate::output::write_atomic(&dir.join(STAMP_FILE), &json)
+}
+
+/// Removes the stamp: while the editions change, they must not look up to date.
+pub fn remove(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(STAMP_FILE));
+}
+
+/// The bytes of a regular file of the project; `None` for anything else. A path that leaves
+/// the project, or a named pipe that would never end, is never read.
+fn read_regular_file(root: &Path, file: &Path) -> Option<Vec<u8>> {
+    let inside = file.components().all(|c| matches!(c, Component::Normal(_)));
+    let path = root.join(file);
+    let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+    (inside && is_file).then(|| std::fs::read(&path).ok()).flatten()
+}
+
+/// The length and modification time of the running program: a rebuilt presse builds anew.
+fn executable_identity() -> String {
+    let metadata = std::env::current_exe().and_then(std::fs::metadata);
+    let Ok(metadata) = metadata else { return String::new() };
+    let modified = metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+    format!("{} {:?}", metadata.len(), modified)
+}
+
+/// The names of the Markdown files of a publication folder, sorted: the chapters when the
+/// manifest lists none.
+fn markdown_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The files under a fonts folder, relative to it, sorted.
+fn font_files(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else { return found };
     for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(font_files(&path));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() {
+            found.extend(font_files(&entry.path()).into_iter().map(|f| format!("{name}/{f}")));
         } else {
-            found.push(path);
+            found.push(name);
         }
     }
     found.sort();
@@ -85,17 +175,69 @@ fn font_files(dir: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_stamp_changes_with_the_sources_and_the_settings() {
+    /// A project with one publication of one chapter; the build's stamp written.
+    fn built(settings: &str) -> (tempfile::TempDir, PathBuf) {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("sources/memoire")).unwrap();
         std::fs::write(tmp.path().join("sources/memoire/texte.md"), "un").unwrap();
-        let publication = crate::load::from_markdown("un");
-        let style = crate::styles::resolve(Path::new("."), &publication).unwrap();
-        let first = inputs(tmp.path(), &publication, &style, "pdf");
-        assert_eq!(first, inputs(tmp.path(), &publication, &style, "pdf"));
-        assert_ne!(first, inputs(tmp.path(), &publication, &style, "epub"));
+        std::fs::write(tmp.path().join("sources/memoire/publication.toml"), "").unwrap();
+        let out = tmp.path().join("output");
+        std::fs::create_dir_all(&out).unwrap();
+        let mut inputs = Inputs::new(tmp.path(), "memoire", settings);
+        let files =
+            ["publication.toml", "texte.md"].map(|f| PathBuf::from("sources/memoire").join(f));
+        inputs.add_files(files);
+        let warning = Diagnostic::warning("sources/memoire/texte.md", Default::default(), "w")
+            .with_code("missing-alt");
+        write(&out, &inputs.stamp(vec![warning])).unwrap();
+        (tmp, out)
+    }
+
+    #[test]
+    fn an_unchanged_build_gives_back_its_warnings() {
+        let (tmp, out) = built("pdf");
+        let warnings = unchanged(tmp.path(), "memoire", &out, "pdf", &[]).unwrap();
+        assert_eq!((warnings.len(), warnings[0].code()), (1, "missing-alt"));
+    }
+
+    #[test]
+    fn the_stamp_changes_with_the_files_the_settings_and_the_chapter_list() {
+        let (tmp, out) = built("pdf");
+        let up_to_date = || unchanged(tmp.path(), "memoire", &out, "pdf", &[]).is_some();
+        assert!(unchanged(tmp.path(), "memoire", &out, "epub", &[]).is_none());
+        assert!(unchanged(tmp.path(), "memoire", &out, "pdf", &[out.join("x.pdf")]).is_none());
         std::fs::write(tmp.path().join("sources/memoire/texte.md"), "deux").unwrap();
-        assert_ne!(first, inputs(tmp.path(), &publication, &style, "pdf"));
+        assert!(!up_to_date());
+        std::fs::write(tmp.path().join("sources/memoire/texte.md"), "un").unwrap();
+        assert!(up_to_date());
+        std::fs::write(tmp.path().join("sources/memoire/suite.md"), "").unwrap();
+        assert!(!up_to_date(), "a new chapter file");
+        std::fs::remove_file(tmp.path().join("sources/memoire/suite.md")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("fonts")).unwrap();
+        std::fs::write(tmp.path().join("fonts/Nouvelle.otf"), "").unwrap();
+        assert!(!up_to_date(), "a new font");
+    }
+
+    #[test]
+    fn a_file_that_appears_where_none_was_counts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut inputs = Inputs::new(tmp.path(), "p", "");
+        inputs.add_files([PathBuf::from("styles/cahiers/template.typ")]);
+        let before = inputs.digest();
+        std::fs::create_dir_all(tmp.path().join("styles/cahiers")).unwrap();
+        std::fs::write(tmp.path().join("styles/cahiers/template.typ"), "").unwrap();
+        let mut again = Inputs::new(tmp.path(), "p", "");
+        again.add_files([PathBuf::from("styles/cahiers/template.typ")]);
+        assert_ne!(before, again.digest());
+    }
+
+    #[test]
+    fn paths_out_of_the_project_are_never_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("secret"), "s").unwrap();
+        let root = tmp.path().join("projet");
+        std::fs::create_dir_all(&root).unwrap();
+        assert_eq!(read_regular_file(&root, Path::new("../secret")), None);
+        assert_eq!(read_regular_file(tmp.path(), Path::new("secret")), Some(b"s".to_vec()));
     }
 }

@@ -57,6 +57,11 @@ pub fn built_in() -> Vec<(&'static str, &'static str)> {
     BUILT_IN.iter().map(|b| (b.name, b.preset)).collect()
 }
 
+/// The texts of every built-in style: a stamp of the inputs hashes them.
+pub fn built_in_texts() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().flat_map(|b| [b.template, b.css, b.preset])
+}
+
 /// The style a publication asks for: the project's `styles/<name>/` first, then a built-in one.
 pub fn resolve(root: &Path, publication: &Publication) -> Result<Style, Diagnostic> {
     let mut style = find(root, publication)?;

@@ -47,3 +47,37 @@ fn other_settings_or_a_missing_edition_rebuild() {
     let (_, stderr) = run_presse(&["build", "--root", root]);
     assert!(stderr.contains("p.pdf"), "a deleted edition must be rebuilt: {stderr}");
 }
+
+#[test]
+fn an_up_to_date_build_shows_the_warnings_it_found_again() {
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/a.md", b"Texte[^manque].\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let first = run_presse(&["build", "--root", root]);
+    assert!(first.1.contains("a.md:1:"), "{}", first.1);
+    let (code, stderr) = run_presse(&["build", "--root", root]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("p: up to date"), "{stderr}");
+    let warning = |s: &str| s.lines().find(|l| l.contains("a.md:1:")).map(str::to_owned);
+    assert_eq!(warning(&stderr), warning(&first.1), "{stderr}");
+}
+
+#[test]
+fn a_file_read_by_raw_typst_is_an_input() {
+    let raw = b"```{=typst}\n#read(\"/sources/p/chiffre.txt\")\n```\n";
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/a.md", raw),
+        ("sources/p/chiffre.txt", b"42"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    assert_eq!(run_presse(&["build", "--root", root, "--format", "pdf"]).0, 0);
+    let (_, stderr) = run_presse(&["build", "--root", root, "--format", "pdf"]);
+    assert!(stderr.contains("p: up to date"), "{stderr}");
+    std::fs::write(dir.path().join("sources/p/chiffre.txt"), "43").unwrap();
+    let (code, stderr) = run_presse(&["build", "--root", root, "--format", "pdf"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("wrote") && stderr.contains("p.pdf"), "{stderr}");
+}

@@ -131,7 +131,7 @@ mod tests {
         run(from_markdown("![](a.png)\n\n[^u]: U.\n"), &mut diagnostics);
         assert!(escalate_missing_alt(&mut diagnostics));
         let errors: Vec<_> =
-            diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+            diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code()).collect();
         assert_eq!(errors, [MISSING_ALT]);
         assert!(!escalate_missing_alt(&mut diagnostics), "already errors");
     }

@@ -52,6 +52,12 @@ impl Typeset {
         Some((file, pos))
     }
 
+    /// The project files typst read or looked for, relative to the root (images, raw blocks'
+    /// `read()` …).
+    pub fn files_read(&mut self) -> Vec<PathBuf> {
+        self.world.project_files_read()
+    }
+
     fn mapper(&self) -> Mapper<'_> {
         Mapper { world: &self.world, source: &self.source, style: &self.style }
     }

@@ -234,6 +234,22 @@ impl PresseWorld {
         self
     }
 
+    /// The project files the last compilation read or looked for, relative to the root, sorted.
+    pub fn project_files_read(&mut self) -> Vec<PathBuf> {
+        let (loader, ids) = self.files.dependencies();
+        let mut files: Vec<PathBuf> = ids
+            .filter(|id| !loader.memory.contains_key(id))
+            .filter_map(|id| {
+                let rooted = id.get();
+                let in_project = matches!(rooted.root(), VirtualRoot::Project);
+                let path = rooted.vpath().realize(&loader.root).ok()?;
+                in_project.then(|| path.strip_prefix(&loader.root).ok().map(Path::to_path_buf))?
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     /// The main source, as typst parsed it.
     pub fn main_source(&self) -> FileResult<Source> {
         self.files.source(self.main)
