@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::epub::{EpubOptions, epub};
 use crate::model::Publication;
 use crate::output::{clean_temporaries, edition_dir, write_atomic};
-use crate::preflight::preflight;
+use crate::preflight;
 use crate::print::PdfProfile;
 use crate::progress::{Outcome, Progress, PublicationProgress, Step};
 use crate::styles::Style;
@@ -399,13 +399,20 @@ impl Job<'_> {
         }
         let pdf = match &typeset {
             Some(t) if !found.has_errors() => {
-                crate::typst::export_pdf_with(t, self.publication, &profile, &mut found)
+                let publication = self.publication;
+                // The pages are checked while the PDF is made from them.
+                let (pdf, pages_found) = rayon::join(
+                    || crate::typst::export_pdf_with(t, publication, &profile, &mut found),
+                    || preflight::check_pages(t, publication, config.strict),
+                );
+                if let Some(bytes) = &pdf {
+                    preflight::check_pdf(bytes, publication, &mut found);
+                    found.extend(pages_found);
+                }
+                pdf
             }
             _ => None,
         };
-        if let (Some(t), Some(bytes)) = (&typeset, &pdf) {
-            preflight(t, bytes, self.publication, config.strict, &mut found);
-        }
         let pdf = pdf.filter(|_| !found.has_errors());
         diagnostics.extend(found);
         Ok(pdf.zip(typeset))
@@ -522,15 +529,18 @@ impl Job<'_> {
 
     /// Writes the editions made, each atomically, and describes them.
     fn write_all(&self, editions: Editions) -> Result<Vec<Edition>> {
-        let mut written = Vec::new();
-        if let Some(pdf) = editions.pdf {
-            written.push(self.write("pdf", &pdf.bytes, Some(pdf.pages))?);
-            if let Some(previews) = &pdf.previews {
-                write_previews(&self.dir.join("preview"), previews)?;
-            }
-        }
-        if let Some(bytes) = editions.epub {
-            written.push(self.write("epub", &bytes, None)?);
+        let (pdf, epub) = rayon::join(
+            || editions.pdf.map(|pdf| self.write_pdf(&pdf)).transpose(),
+            || editions.epub.map(|bytes| self.write("epub", &bytes, None)).transpose(),
+        );
+        Ok([pdf?, epub?].into_iter().flatten().collect())
+    }
+
+    /// Writes the PDF and its previews.
+    fn write_pdf(&self, pdf: &PdfEdition) -> Result<Edition> {
+        let written = self.write("pdf", &pdf.bytes, Some(pdf.pages))?;
+        if let Some(previews) = &pdf.previews {
+            write_previews(&self.dir.join("preview"), previews)?;
         }
         Ok(written)
     }

@@ -1,5 +1,6 @@
 //! Reading a publication folder: `publication.toml`, the chapters in order, their front matter.
 
+use rayon::prelude::*;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -51,8 +52,9 @@ pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
     let files = chapter_files(root, &dir, &manifest, &text).map_err(one)?;
     let mut diagnostics = Diagnostics::default();
     let mut chapters = Vec::new();
-    for file in files {
-        match load_chapter(root, &file) {
+    let loaded: Vec<_> = files.par_iter().map(|file| load_chapter(root, file)).collect();
+    for result in loaded {
+        match result {
             Ok(chapter) => chapters.push(chapter),
             Err(found) => diagnostics.extend(found),
         }

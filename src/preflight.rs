@@ -18,17 +18,17 @@ use crate::typst::Typeset;
 /// The resolution under which a picture prints soft.
 const MIN_PPI: f64 = 300.0;
 
-/// Checks the laid-out pages and the PDF made from them; findings join `diagnostics`.
-pub fn preflight(
-    typeset: &Typeset,
-    pdf: &[u8],
-    publication: &Publication,
-    strict: bool,
-    diagnostics: &mut Diagnostics,
-) {
+/// The checks of the PDF file itself: every font embedded.
+pub fn check_pdf(pdf: &[u8], publication: &Publication, diagnostics: &mut Diagnostics) {
+    fonts_embedded(pdf, &publication.dir.join("publication.toml"), diagnostics);
+}
+
+/// The checks of the laid-out pages: pictures, the safety margin, the page count. They need no
+/// PDF, so they can run while it is made.
+pub fn check_pages(typeset: &Typeset, publication: &Publication, strict: bool) -> Diagnostics {
     let severity = if strict { Severity::Error } else { Severity::Warning };
     let manifest = publication.dir.join("publication.toml");
-    fonts_embedded(pdf, &manifest, diagnostics);
+    let mut diagnostics = Diagnostics::default();
     let margin = Abs::pt(publication.manifest.print.safety_margin.points());
     let mut pages = PageCheck { typeset, margin, severity, trim: Size::zero(), found: Vec::new() };
     for page in typeset.document.pages() {
@@ -49,6 +49,7 @@ pub fn preflight(
         );
         diagnostics.push(finding(severity, &manifest, at, message, hint, "preflight-pages"));
     }
+    diagnostics
 }
 
 /// A finding with a severity chosen by `--strict`.

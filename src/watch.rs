@@ -21,7 +21,7 @@ const WATCHED: [&str; 3] = ["sources", "styles", "fonts"];
 
 /// How long the files must stay still after a change before a rebuild: editors save a file in
 /// several steps (write, rename, change of attributes).
-const SETTLE: Duration = Duration::from_millis(100);
+const SETTLE: Duration = Duration::from_millis(50);
 
 /// The longest a rebuild waits for files that keep changing.
 const MAX_WAIT: Duration = Duration::from_secs(2);

@@ -91,7 +91,9 @@ fn build(
         modified: modified_date(publication),
         metadata: package::metadata(publication, &images),
     };
-    normalise::normalise(&raw, &fixes)
+    let filled: Vec<(String, &[u8])> =
+        images.files.iter().map(|i| (format!("OEBPS/{}", i.href), i.bytes.as_slice())).collect();
+    normalise::normalise(&raw, &fixes, &filled)
         .map_err(|err| diagnostics.push(fail(format!("EPUB normalisation: {err}"))))
         .ok()
 }

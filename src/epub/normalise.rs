@@ -28,13 +28,25 @@ pub struct Fixes {
 }
 
 /// Rewrites an EPUB made by epub-builder; an error says which expected text is missing.
-pub fn normalise(epub: &[u8], fixes: &Fixes) -> Result<Vec<u8>, String> {
+/// The entries named in `filled` get their bytes from there: epub-builder deflates every
+/// file, so the images are given to it empty, and stored here as they are.
+pub fn normalise(
+    epub: &[u8],
+    fixes: &Fixes,
+    filled: &[(String, &[u8])],
+) -> Result<Vec<u8>, String> {
     let mut entries = read_entries(epub)?;
     for (name, bytes) in &mut entries {
         let fixed = match name.as_str() {
             "OEBPS/content.opf" => fix_package(&utf8(bytes)?, fixes)?,
             "OEBPS/nav.xhtml" => fix_nav(&utf8(bytes)?, &fixes.lang)?,
-            _ => continue,
+            _ => match filled.iter().find(|(entry, _)| entry == name) {
+                Some((_, content)) => {
+                    *bytes = content.to_vec();
+                    continue;
+                }
+                None => continue,
+            },
         };
         *bytes = fixed.into_bytes();
     }
@@ -204,6 +216,18 @@ mod tests {
     }
 
     #[test]
+    fn filled_entries_are_stored_with_the_bytes_given() {
+        let picture = b"\xff\xd8 not deflated".as_slice();
+        let filled = [("OEBPS/a.xhtml".to_string(), picture)];
+        let fixed = normalise(&upstream_epub(true), &fixes(), &filled).unwrap();
+        let mut archive = ZipArchive::new(Cursor::new(&fixed)).unwrap();
+        let mut page = archive.by_name("OEBPS/a.xhtml").unwrap();
+        let mut bytes = Vec::new();
+        page.read_to_end(&mut bytes).unwrap();
+        assert_eq!(bytes, picture);
+    }
+
+    #[test]
     fn upstream_gives_creator_and_language_the_same_id() {
         let opf = entry(&upstream_epub(true), "OEBPS/content.opf");
         assert!(
@@ -211,7 +235,7 @@ mod tests {
                 && opf.contains("<dc:creator id=\"epub-creator-0\">"),
             "epub-builder fixed the duplicate id: drop the dc:language rename in fix_package\n{opf}"
         );
-        let fixed = normalise(&upstream_epub(true), &fixes()).unwrap();
+        let fixed = normalise(&upstream_epub(true), &fixes(), &[]).unwrap();
         let opf = entry(&fixed, "OEBPS/content.opf");
         assert!(opf.contains("<dc:language id=\"epub-language-0\">fr</dc:language>"), "{opf}");
         roxmltree::Document::parse(&opf).unwrap();
@@ -224,9 +248,11 @@ mod tests {
             nav.contains("<nav epub:type = \"landmarks\">\n\n  </nav>"),
             "epub-builder fixed the empty landmarks\n{nav}"
         );
-        let fixed = entry(&normalise(&upstream_epub(false), &fixes()).unwrap(), "OEBPS/nav.xhtml");
+        let fixed =
+            entry(&normalise(&upstream_epub(false), &fixes(), &[]).unwrap(), "OEBPS/nav.xhtml");
         assert!(!fixed.contains("landmarks"), "{fixed}");
-        let kept = entry(&normalise(&upstream_epub(true), &fixes()).unwrap(), "OEBPS/nav.xhtml");
+        let kept =
+            entry(&normalise(&upstream_epub(true), &fixes(), &[]).unwrap(), "OEBPS/nav.xhtml");
         assert!(kept.contains("landmarks") && kept.contains("bodymatter"), "{kept}");
     }
 
@@ -242,7 +268,7 @@ mod tests {
             !opf.contains("<package xml:lang"),
             "epub-builder sets xml:lang on the package now\n{opf}"
         );
-        let fixed = normalise(&epub, &fixes()).unwrap();
+        let fixed = normalise(&epub, &fixes(), &[]).unwrap();
         let nav = entry(&fixed, "OEBPS/nav.xhtml");
         assert!(
             nav.contains("<html lang=\"fr\" xml:lang=\"fr\" ") && nav.contains("role=\"doc-toc\""),
@@ -263,7 +289,8 @@ mod tests {
             entry(&epub, "OEBPS/content.opf").contains(">a & <b></meta>"),
             "epub-builder escapes MetadataOpfV3 content now: metadata could go through it"
         );
-        let opf = entry(&normalise(&upstream_epub(true), &fixes()).unwrap(), "OEBPS/content.opf");
+        let opf =
+            entry(&normalise(&upstream_epub(true), &fixes(), &[]).unwrap(), "OEBPS/content.opf");
         assert!(
             opf.contains(
                 "<meta property=\"schema:accessibilityHazard\">none</meta>\n  </metadata>"
@@ -278,7 +305,8 @@ mod tests {
         assert_ne!(first, second, "epub-builder is reproducible now: the re-zip may go");
         let opf = entry(&first, "OEBPS/content.opf");
         assert!(opf.contains("urn:uuid:"), "{opf}");
-        let (a, b) = (normalise(&first, &fixes()).unwrap(), normalise(&second, &fixes()).unwrap());
+        let (a, b) =
+            (normalise(&first, &fixes(), &[]).unwrap(), normalise(&second, &fixes(), &[]).unwrap());
         assert_eq!(a, b);
         let opf = entry(&a, "OEBPS/content.opf");
         assert!(opf.contains(">urn:isbn:978-2 &amp; co</dc:identifier>"), "{opf}");
@@ -294,7 +322,7 @@ mod tests {
         let mut archive = ZipArchive::new(Cursor::new(&upstream)).unwrap();
         let stamped = archive.by_index(1).unwrap().last_modified().unwrap();
         assert!(stamped.year() > 1980, "epub-builder stamps fixed dates now");
-        let fixed = normalise(&upstream, &fixes()).unwrap();
+        let fixed = normalise(&upstream, &fixes(), &[]).unwrap();
         let mut archive = ZipArchive::new(Cursor::new(&fixed)).unwrap();
         let first = archive.by_index(0).unwrap();
         assert_eq!((first.name(), first.compression()), ("mimetype", CompressionMethod::Stored));

@@ -42,11 +42,12 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     manifest.description.iter().for_each(|d| builder.add_description(allowed_chars(d)));
     manifest.keywords.iter().for_each(|k| builder.add_subject(allowed_chars(k)));
     builder.stylesheet(contents.css.as_bytes())?;
+    // The images go in empty: the normalisation stores their bytes (see `normalise`).
     for image in &contents.images.files {
         if contents.images.cover.as_ref() == Some(&image.href) {
-            builder.add_cover_image(&image.href, image.bytes.as_slice(), image.media_type)?;
+            builder.add_cover_image(&image.href, &[][..], image.media_type)?;
         } else {
-            builder.add_resource(&image.href, image.bytes.as_slice(), image.media_type)?;
+            builder.add_resource(&image.href, &[][..], image.media_type)?;
         }
     }
     let front_type =

@@ -20,6 +20,7 @@ mod rules;
 
 use crate::diag::Diagnostics;
 use crate::model::{Block, BlockKind, Inline, InlineKind, Pos, Publication, plain_text};
+use rayon::prelude::*;
 use rules::{BREAK, Cell, OBJECT};
 
 /// Which typographic rules a language gets.
@@ -65,11 +66,12 @@ impl Language {
 
 /// Applies the typographic rules of each chapter's language to its text.
 pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publication {
-    for chapter in &mut publication.chapters {
+    let lang = publication.manifest.lang.clone();
+    publication.chapters.par_iter_mut().for_each(|chapter| {
         if chapter.front.typography == Some(false) {
-            continue;
+            return;
         }
-        let tag = chapter.front.lang.as_deref().unwrap_or(&publication.manifest.lang);
+        let tag = chapter.front.lang.as_deref().unwrap_or(&lang);
         let language = Language::of(tag);
         chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
         let front = &mut chapter.front;
@@ -82,7 +84,7 @@ pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publ
         ] {
             apply_to_field(language, field);
         }
-    }
+    });
     let language = Language::of(&publication.manifest.lang);
     let manifest = &mut publication.manifest;
     manifest.title = apply_to_text(language, &manifest.title);

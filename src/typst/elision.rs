@@ -6,6 +6,7 @@
 //! `qu’`, `jusqu’`), so presse marks the hyphenation points of each part itself, with soft
 //! hyphens, and none next to the apostrophe: the rule is never to break at an elision.
 
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -72,9 +73,7 @@ pub fn drop_unused_soft_hyphens(document: PagedDocument) -> PagedDocument {
     }
     let info = document.info().clone();
     let mut pages = document.pages().iter().cloned().collect::<typst::ecow::EcoVec<_>>();
-    for page in pages.make_mut() {
-        drop_in_frame(&mut page.frame);
-    }
+    pages.make_mut().par_iter_mut().for_each(|page| drop_in_frame(&mut page.frame));
     PagedDocument::new(pages, info)
 }
 
