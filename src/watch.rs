@@ -53,7 +53,9 @@ pub fn watch(config: &BuildConfig, output: WatchOutput) -> Result<()> {
     let mut session = Session::new(config, output);
     session.build(&Changes::everything());
     let names: Vec<String> = folders.watched.iter().map(|d| d.display().to_string()).collect();
-    eprintln!("watching {} for changes (Ctrl-C stops)", names.join(", "));
+    if output.verbosity != Verbosity::Quiet {
+        eprintln!("watching {} for changes (Ctrl-C stops)", names.join(", "));
+    }
     loop {
         let changes = next_changes(&events, &folders)?;
         session.build(&changes);
@@ -244,11 +246,13 @@ impl Session {
             .collect()
     }
 
-    /// Prints the findings, then one line per publication: rebuilt, failed, or fixed.
+    /// Prints the findings, then one line per publication: rebuilt, failed, or fixed; under
+    /// `--quiet`, only the findings and the failures.
     fn tell(&mut self, report: &BuildReport) {
         print_diagnostics(&report.diagnostics, self.output.format, &self.config.root);
+        let quiet = self.output.verbosity == Verbosity::Quiet;
         let verb = if self.started { "rebuilt" } else { "built" };
-        for line in rebuilt_lines(report, verb) {
+        for line in rebuilt_lines(report, verb).into_iter().filter(|_| !quiet) {
             eprintln!("{line}");
         }
         for name in &report.failed {
@@ -259,7 +263,7 @@ impl Session {
             self.failing.insert(name.clone());
         }
         for name in &report.up_to_date {
-            if self.failing.contains(name) {
+            if self.failing.contains(name) && !quiet {
                 eprintln!("{name}: fixed; its editions on disk are up to date");
             }
         }

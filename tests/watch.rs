@@ -23,9 +23,10 @@ struct Watching {
 }
 
 impl Watching {
-    fn start(root: &Path) -> Watching {
+    fn start(root: &Path, flags: &[&str]) -> Watching {
         let mut child = presse()
             .args(["watch", "--root", root.to_str().unwrap()])
+            .args(flags)
             .stderr(Stdio::piped())
             .spawn()
             .expect("presse watch starts");
@@ -72,7 +73,7 @@ fn watch_rebuilds_on_each_change_and_keeps_the_last_good_edition_through_an_erro
         ("sources/p/01.md", "# Premier\n\nUn paragraphe.\n".as_bytes()),
     ]);
     let (chapter, pdf) = (dir.path().join("sources/p/01.md"), dir.path().join("output/p/p.pdf"));
-    let mut watch = Watching::start(dir.path());
+    let mut watch = Watching::start(dir.path(), &[]);
     watch.wait_for("built p in ");
     watch.wait_for("watching ");
     let first = std::fs::read(&pdf).expect("the first build writes the PDF");
@@ -92,4 +93,23 @@ fn watch_rebuilds_on_each_change_and_keeps_the_last_good_edition_through_an_erro
     std::fs::write(&chapter, "# Premier\n\nLa vue est retirée.\n").unwrap();
     watch.wait_for("rebuilt p in ");
     assert_ne!(std::fs::read(&pdf).unwrap(), second, "the fixed sources are built");
+}
+
+#[test]
+fn watch_quiet_says_only_what_is_wrong() {
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/01.md", "# Premier\n\nUn paragraphe.\n".as_bytes()),
+    ]);
+    let pdf = dir.path().join("output/p/p.pdf");
+    let mut watch = Watching::start(dir.path(), &["--quiet"]);
+    let started = std::time::Instant::now();
+    while !pdf.is_file() {
+        assert!(started.elapsed() < PATIENCE, "the first build wrote no PDF");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::write(dir.path().join("sources/p/01.md"), "![Vue](images/absente.png)\n").unwrap();
+    let said = watch.wait_for("p: not rebuilt").join("\n");
+    assert!(said.contains("01.md:1:1: error:"), "{said}");
+    assert!(!said.contains("built p in") && !said.contains("watching"), "{said}");
 }
