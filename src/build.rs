@@ -317,19 +317,15 @@ fn make_editions(
         return Ok(None);
     }
     tracker.step(Step::Reading);
-    let mut found = Diagnostics::default();
-    let Some(publication) = prepare(&config.root, name, &mut found) else {
-        diagnostics.extend(found);
+    let Some(publication) = prepare(&config.root, name, diagnostics) else {
         return Ok(None);
     };
-    if config.strict && passes::checks::escalate_missing_alt(&mut found) {
-        diagnostics.extend(found);
+    if config.strict && passes::checks::escalate_missing_alt(diagnostics) {
         return Ok(None);
     }
     let style = match styles::resolve(&config.root, &publication) {
         Ok(style) => style,
         Err(d) => {
-            diagnostics.extend(found);
             diagnostics.push(d);
             return Ok(None);
         }
@@ -338,9 +334,7 @@ fn make_editions(
     let mut inputs = stamp::Inputs::new(&config.root, name, &settings);
     inputs.add_files(stamp::model_files(&config.root, &publication));
     let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
-    let made = job.make(env, tracker, &mut found)?;
-    diagnostics.extend(found.clone());
-    let Some(made) = made else {
+    let Some(made) = job.make(env, tracker, diagnostics)? else {
         return Ok(None);
     };
     tracker.step(Step::Writing);
@@ -349,7 +343,8 @@ fn make_editions(
     }
     stamp::remove(&dir);
     let editions = job.write_all(made)?;
-    stamp::write(&dir, &inputs.stamp(found.0))?;
+    // `diagnostics` holds this publication's findings only: warnings, since it was built.
+    stamp::write(&dir, &inputs.stamp(diagnostics.0.clone()))?;
     Ok(Some(editions))
 }
 
