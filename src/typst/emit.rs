@@ -9,7 +9,7 @@ use crate::model::{
     Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget,
     List, Pos, Publication, Table,
 };
-use crate::typst::escape::{markup, string};
+use crate::typst::escape::{self, string};
 use crate::typst::{elision, values};
 
 /// The virtual path of the style template inside the typst world.
@@ -286,7 +286,7 @@ impl Emitter {
             "#illustration(image({}, alt: {}), credit: {}, caption: ",
             string(&virtual_path(path)),
             string(&image.alt),
-            image.credit.as_ref().map_or("none".into(), |c| format!("[{}]", markup(c))),
+            image.credit.as_ref().map_or("none".into(), |c| format!("[{}]", escape::text(c))),
         );
         self.content_or_none(caption, cx);
         self.out().push(')');
@@ -341,7 +341,7 @@ impl Emitter {
                     Some(lang) => elision::soft_hyphens(text, lang),
                     None => text.into(),
                 };
-                self.out().push_str(&markup(&text));
+                self.out().push_str(&escape::text(&text));
             }
             InlineKind::Emph(c) => self.wrapped("emph", c, cx),
             InlineKind::Strong(c) => self.wrapped("strong", c, cx),
@@ -386,7 +386,7 @@ impl Emitter {
                 );
             }
             None => {
-                let alt = markup(&image.alt);
+                let alt = escape::text(&image.alt);
                 self.out().push_str(&alt);
             }
         }

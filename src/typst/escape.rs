@@ -2,25 +2,15 @@
 
 use std::fmt::Write;
 
-/// Text for typst markup: every character that could start markup, code, math, a comment,
-/// a shorthand, a label or a reference is escaped; line-breaking controls become escapes.
-pub fn markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '\\' | '/' | '*' | '_' | '#' | '[' | ']' | '{' | '}' | '\'' | '"' | '$' | '~' | ':'
-            | '=' | '-' | '+' | '.' | '`' | '<' | '>' | '@' => {
-                out.push('\\');
-                out.push(c);
-            }
-            // typst's shorthand for a soft hyphen, readable where the character is invisible.
-            '\u{ad}' => out.push_str("-?"),
-            c if needs_unicode_escape(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
+/// Text as typst content: a string literal embedded in markup and closed by `;`, so that no
+/// character of it can start markup, code, math, a comment, a label or a reference. One string
+/// is one text element for typst, where markup would make one per word and per space: the
+/// document is realised about twice as fast, and the pages come out the same.
+pub fn text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    out.push('#');
+    out.push_str(&string(text));
+    out.push(';');
     out
 }
 
@@ -44,9 +34,10 @@ pub fn string(text: &str) -> String {
     out
 }
 
-/// Controls and the characters typst counts as line breaks.
+/// Controls, the characters typst counts as line breaks, and the invisible ones French text
+/// is full of (no-break spaces, soft hyphens), so that the `.typ` file shows them.
 fn needs_unicode_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{a0}' | '\u{ad}' | '\u{202f}')
 }
 
 #[cfg(test)]
@@ -54,12 +45,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn markup_escapes_every_active_character() {
-        assert_eq!(markup("#let x = 1"), "\\#let x \\= 1");
-        assert_eq!(markup("a // b"), "a \\/\\/ b");
-        assert_eq!(markup("<l> @r $m$"), "\\<l\\> \\@r \\$m\\$");
-        assert_eq!(markup("line\u{2028}sep"), "line\\u{2028}sep");
-        assert_eq!(markup("quel\u{ad}qu’un -?"), "quel-?qu’un \\-?");
+    fn text_is_one_closed_string() {
+        assert_eq!(text("#let x = 1"), "#\"#let x = 1\";");
+        assert_eq!(text("a // b <l> @r $m$ ]"), "#\"a // b <l> @r $m$ ]\";");
+        assert_eq!(text("line\u{2028}sep"), "#\"line\\u{2028}sep\";");
+        assert_eq!(text("quel\u{ad}qu’un\u{202f}?"), "#\"quel\\u{ad}qu’un\\u{202f}?\";");
+        assert_eq!(text("\"; #x"), "#\"\\\"; #x\";");
     }
 
     #[test]
