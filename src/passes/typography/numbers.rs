@@ -123,7 +123,7 @@ pub fn ordinals(mut cells: Vec<Cell>) -> Vec<Cell> {
     let mut i = 0;
     while i < cells.len() {
         let starts_word = i == 0 || !cells[i - 1].ch.is_alphanumeric();
-        match ordinal_at(&cells[i..]).filter(|_| starts_word) {
+        match starts_word.then(|| ordinal_at(&cells[i..])).flatten() {
             Some((number, suffix)) => {
                 let sup = i + number..i + number + suffix;
                 cells[sup].iter_mut().for_each(|c| c.sup = true);
@@ -137,6 +137,10 @@ pub fn ordinals(mut cells: Vec<Cell>) -> Vec<Cell> {
 
 /// If the text starts with an ordinal word, the lengths of its number and of its suffix.
 fn ordinal_at(cells: &[Cell]) -> Option<(usize, usize)> {
+    // Most words start with neither a digit nor a Roman numeral: skip them without a copy.
+    if !cells.first().is_some_and(|c| c.ch.is_ascii_digit() || "IVXLC".contains(c.ch)) {
+        return None;
+    }
     let word: String = cells
         .iter()
         .take_while(|c| !c.locked && !c.sup && c.ch.is_alphanumeric())

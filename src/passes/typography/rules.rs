@@ -262,6 +262,12 @@ fn lock_if_address(token: &mut [Cell]) {
     let lead = token.iter().take_while(|c| "([{«\"'<".contains(c.ch)).count();
     let trail = token[lead..].iter().rev().take_while(|c| CLOSERS.contains(c.ch) || c.ch == '>');
     let end = token.len() - trail.count();
+    // An address has `://`, `@` or starts with `www.`: most words have none, and need no copy.
+    let core = &token[lead..end];
+    let marked = |c: &Cell| c.ch == ':' || c.ch == '@';
+    if !(core.iter().any(marked) || core.first().is_some_and(|c| c.ch == 'w')) {
+        return;
+    }
     let core: String = token[lead..end].iter().map(|c| c.ch).collect();
     if looks_like_address(&core) {
         token[lead..end].iter_mut().for_each(|c| c.locked = true);
