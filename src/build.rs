@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::epub::{EpubOptions, epub};
 use crate::model::Publication;
-use crate::output::{clean_temporaries, edition_dir, write_atomic};
+use crate::output::{Staged, clean_temporaries, edition_dir, stage, write_atomic};
 use crate::preflight;
 use crate::print::PdfProfile;
 use crate::progress::{Outcome, Progress, PublicationProgress, Step};
@@ -342,15 +342,17 @@ fn make_editions(
         inputs.add_files(pdf.files_read.iter().cloned());
     }
     stamp::remove(&dir);
-    let editions = job.write_all(made)?;
+    let editions = job.commit_all(made)?;
     // `diagnostics` holds this publication's findings only: warnings, since it was built.
     stamp::write(&dir, &inputs.stamp(diagnostics.0.clone()))?;
     Ok(Some(editions))
 }
 
-/// A PDF made in memory: its bytes, its page count, and its pages as PNG when asked.
+/// A PDF made and staged beside its final name: its size, its page count, and its pages as PNG
+/// when asked.
 struct PdfEdition {
-    bytes: Vec<u8>,
+    file: Staged,
+    bytes: usize,
     pages: usize,
     previews: Option<crate::preview::Previews>,
     /// The project files typst read, beyond those the model names (raw blocks' `read()` …).
@@ -367,12 +369,12 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// The PDF and its laid-out pages, or `None` when typst found errors.
+    /// The PDF, staged, its size and its laid-out pages, or `None` when typst found errors.
     fn pdf(
         &self,
         env: &Environment,
         diagnostics: &mut Diagnostics,
-    ) -> Result<Option<(Vec<u8>, Typeset)>> {
+    ) -> Result<Option<(Staged, usize, Typeset)>> {
         let mut found = Diagnostics::default();
         let (root, config) = (&self.config.root, self.config);
         let manifest = &self.publication.manifest.print;
@@ -400,17 +402,24 @@ impl Job<'_> {
                     || crate::typst::export_pdf_with(t, publication, &profile, &mut found),
                     || preflight::check_pages(t, publication, config.strict),
                 );
-                if let Some(bytes) = &pdf {
-                    preflight::check_pdf(bytes, publication, &mut found);
-                    found.extend(pages_found);
+                match pdf {
+                    Some(bytes) => {
+                        // The file is written while its fonts are checked; errors remove it.
+                        let (file, ()) = rayon::join(
+                            || self.stage("pdf", &bytes),
+                            || preflight::check_pdf(&bytes, publication, &mut found),
+                        );
+                        found.extend(pages_found);
+                        Some((file?, bytes.len()))
+                    }
+                    None => None,
                 }
-                pdf
             }
             _ => None,
         };
         let pdf = pdf.filter(|_| !found.has_errors());
         diagnostics.extend(found);
-        Ok(pdf.zip(typeset))
+        Ok(pdf.zip(typeset).map(|((file, bytes), typeset)| (file, bytes, typeset)))
     }
 
     /// The EPUB, or `None` when it found errors.
@@ -422,13 +431,18 @@ impl Job<'_> {
         epub(self.publication, &self.config.root, self.style, &options, diagnostics)
     }
 
-    /// Writes one edition atomically and describes it.
-    fn write(&self, extension: &str, bytes: &[u8], pages: Option<usize>) -> Result<Edition> {
-        let path = self.dir.join(format!("{}.{extension}", self.publication.name));
-        write_atomic(&path, bytes)?;
+    /// Writes one edition beside its final name, to be put in place by [`Job::commit`].
+    fn stage(&self, extension: &str, bytes: &[u8]) -> Result<Staged> {
+        stage(&self.dir.join(format!("{}.{extension}", self.publication.name)), bytes)
+    }
+
+    /// Puts one staged edition in place and describes it.
+    fn commit(&self, file: Staged, bytes: usize, pages: Option<usize>) -> Result<Edition> {
+        let path = file.path().to_path_buf();
+        file.commit()?;
         let seconds = self.started.elapsed().as_secs_f64();
         let publication = self.publication.name.clone();
-        Ok(Edition { publication, path, bytes: bytes.len(), pages, seconds })
+        Ok(Edition { publication, path, bytes, pages, seconds })
     }
 }
 
@@ -451,15 +465,16 @@ impl<T> Made<T> {
     }
 }
 
-/// The editions of one publication, made in memory and not yet written.
+/// The editions of one publication, staged and not yet in place.
 struct Editions {
     pdf: Option<PdfEdition>,
-    epub: Option<Vec<u8>>,
+    /// The EPUB and its size.
+    epub: Option<(Staged, usize)>,
 }
 
 impl Job<'_> {
-    /// Both editions, made side by side in memory; `None` when either found errors. Either every
-    /// edition asked for is written, or none, so that the PDF and the EPUB on disk always agree.
+    /// Both editions, made side by side and staged; `None` when either found errors. Either every
+    /// edition asked for is put in place, or none, so that the PDF and the EPUB on disk agree.
     fn make(
         &self,
         env: &OnceLock<Environment>,
@@ -473,14 +488,14 @@ impl Job<'_> {
         );
         diagnostics.extend(pdf_found);
         diagnostics.extend(epub_found);
-        Ok(match (pdf?, epub) {
+        Ok(match (pdf?, epub?) {
             (Made::Failed, _) | (_, Made::Failed) => None,
             (pdf, epub) => Some(Editions { pdf: pdf.ready(), epub: epub.ready() }),
         })
     }
 
-    /// The PDF, its page count and its previews; the laid-out pages are dropped here, before
-    /// the EPUB is waited for, so that memory holds no more than the bytes to write.
+    /// The PDF, staged, its page count and its previews; the laid-out pages are dropped here,
+    /// before the EPUB is waited for.
     fn pdf_edition(
         &self,
         env: &OnceLock<Environment>,
@@ -494,7 +509,7 @@ impl Job<'_> {
         let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
         diagnostics.extend(Diagnostics(env.fonts().warnings(&config.root)));
         tracker.step(Step::Typesetting);
-        let Some((bytes, mut typeset)) = self.pdf(env, diagnostics)? else {
+        let Some((file, bytes, mut typeset)) = self.pdf(env, diagnostics)? else {
             return Ok(Made::Failed);
         };
         let previews = config.preview.then(|| {
@@ -503,7 +518,7 @@ impl Job<'_> {
         });
         let pages = typeset.document.pages().len();
         let files_read = typeset.files_read();
-        Ok(Made::Ready(PdfEdition { bytes, pages, previews, files_read }))
+        Ok(Made::Ready(PdfEdition { file, bytes, pages, previews, files_read }))
     }
 
     /// The EPUB.
@@ -511,31 +526,29 @@ impl Job<'_> {
         &self,
         tracker: &PublicationProgress,
         diagnostics: &mut Diagnostics,
-    ) -> Made<Vec<u8>> {
+    ) -> Result<Made<(Staged, usize)>> {
         if !self.config.formats.epub {
-            return Made::Skipped;
+            return Ok(Made::Skipped);
         }
         tracker.step(Step::MakingEpub);
-        match self.epub(diagnostics) {
-            Some(bytes) => Made::Ready(bytes),
+        Ok(match self.epub(diagnostics) {
+            // Written while the PDF is still being made.
+            Some(bytes) => Made::Ready((self.stage("epub", &bytes)?, bytes.len())),
             None => Made::Failed,
+        })
+    }
+
+    /// Puts the staged editions in place, the PDF's previews beside, and describes them.
+    fn commit_all(&self, editions: Editions) -> Result<Vec<Edition>> {
+        let mut written = Vec::new();
+        if let Some(pdf) = editions.pdf {
+            written.push(self.commit(pdf.file, pdf.bytes, Some(pdf.pages))?);
+            if let Some(previews) = &pdf.previews {
+                write_previews(&self.dir.join("preview"), previews)?;
+            }
         }
-    }
-
-    /// Writes the editions made, each atomically, and describes them.
-    fn write_all(&self, editions: Editions) -> Result<Vec<Edition>> {
-        let (pdf, epub) = rayon::join(
-            || editions.pdf.map(|pdf| self.write_pdf(&pdf)).transpose(),
-            || editions.epub.map(|bytes| self.write("epub", &bytes, None)).transpose(),
-        );
-        Ok([pdf?, epub?].into_iter().flatten().collect())
-    }
-
-    /// Writes the PDF and its previews.
-    fn write_pdf(&self, pdf: &PdfEdition) -> Result<Edition> {
-        let written = self.write("pdf", &pdf.bytes, Some(pdf.pages))?;
-        if let Some(previews) = &pdf.previews {
-            write_previews(&self.dir.join("preview"), previews)?;
+        if let Some((file, bytes)) = editions.epub {
+            written.push(self.commit(file, bytes, None)?);
         }
         Ok(written)
     }

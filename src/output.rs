@@ -18,20 +18,51 @@ const STALE_TEMPORARY: Duration = Duration::from_secs(3600);
 
 /// Writes `bytes` to `path` so that readers see either the old file or the whole new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    stage(path, bytes)?.commit()
+}
+
+/// Writes `bytes`, synced to disk, beside `path` under a temporary name: [`Staged::commit`]
+/// puts the file in place, and dropping it uncommitted removes it. An edition can so be written
+/// while it is still being checked, and several editions put in place together.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let dir = path.parent().context("an output file has a folder")?;
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = path.file_name().context("an output file has a name")?.to_string_lossy();
-    let temp = dir.join(temporary_name(&name));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = fs::File::create(&temp)?;
+    let staged = Staged { temp: dir.join(temporary_name(&name)), path: path.to_path_buf() };
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&staged.temp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+        file.sync_all()
+    };
+    write().with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(staged)
+}
+
+/// A file written under a temporary name, waiting to replace its final one.
+#[derive(Debug)]
+pub struct Staged {
+    temp: PathBuf,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Renames the file to its final name, in one step readers cannot see half of.
+    pub fn commit(self) -> Result<()> {
+        fs::rename(&self.temp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+        // `drop` then finds no temporary to remove.
     }
-    result.with_context(|| format!("cannot write {}", path.display()))
+
+    /// The final name.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.temp);
+    }
 }
 
 /// A name no other writer uses at the same time: the process id and a counter, so that two
@@ -142,6 +173,20 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = fs::read_dir(tmp.path().join("a")).unwrap().flatten().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_staged_file_appears_on_commit_and_vanishes_when_dropped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (kept, dropped) = (tmp.path().join("kept.pdf"), tmp.path().join("dropped.pdf"));
+        let staged = stage(&kept, b"one").unwrap();
+        let abandoned = stage(&dropped, b"two").unwrap();
+        assert!(!kept.exists());
+        staged.commit().unwrap();
+        drop(abandoned);
+        assert_eq!(fs::read(&kept).unwrap(), b"one");
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "{names:?}");
     }
 
     #[test]
