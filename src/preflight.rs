@@ -81,7 +81,9 @@ fn fonts_embedded(pdf: &[u8], manifest: &Path, diagnostics: &mut Diagnostics) {
 
 /// The names of the PDF's fonts whose descriptor has no FontFile, FontFile2 or FontFile3.
 pub fn unembedded_fonts(pdf: &[u8]) -> Result<Vec<String>, String> {
-    let document = lopdf::Document::load_mem(pdf).map_err(|e| e.to_string())?;
+    let options = lopdf::LoadOptions::with_filter(keep_fonts);
+    let document =
+        lopdf::Document::load_mem_with_options(pdf, options).map_err(|e| e.to_string())?;
     let mut missing = Vec::new();
     for object in document.objects.values() {
         let Ok(font) = object.as_dict() else { continue };
@@ -104,6 +106,20 @@ pub fn unembedded_fonts(pdf: &[u8]) -> Result<Vec<String>, String> {
     missing.sort();
     missing.dedup();
     Ok(missing)
+}
+
+/// Keeps, of the PDF's objects, only fonts, font descriptors and the object streams that may
+/// hold them: the thousands of others (the structure tree's, the pages') are parsed but not
+/// stored, which makes the check twice as fast. lopdf keeps the object itself, or for objects
+/// of an object stream the one returned, so both are the same.
+fn keep_fonts(id: lopdf::ObjectId, object: &mut Object) -> Option<(lopdf::ObjectId, Object)> {
+    let dict = match object {
+        Object::Dictionary(dict) => dict,
+        Object::Stream(stream) => &stream.dict,
+        _ => return None,
+    };
+    let kind = dict.get(b"Type").and_then(Object::as_name).ok()?;
+    matches!(kind, b"Font" | b"FontDescriptor" | b"ObjStm").then(|| (id, object.clone()))
 }
 
 /// A font dictionary whose glyphs come from a font file: every font but composite (Type0)
@@ -274,6 +290,33 @@ mod tests {
         jpeg.extend([0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x10, 0x00, 0x10, 0x04]);
         assert_eq!(jpeg_components(&jpeg), Some(4));
         assert_eq!(jpeg_components(b"\x89PNG"), None);
+    }
+
+    #[test]
+    fn a_font_without_its_file_is_found_among_embedded_ones() {
+        use lopdf::{Document, Object, Stream, dictionary};
+        let mut pdf = Document::with_version("1.7");
+        let file = pdf.add_object(Stream::new(dictionary! {}, b"font".to_vec()));
+        let with_file =
+            pdf.add_object(dictionary! { "Type" => "FontDescriptor", "FontFile2" => file });
+        let without = pdf.add_object(dictionary! { "Type" => "FontDescriptor" });
+        let font = |name: &str, descriptor| {
+            let name = Object::Name(name.into());
+            dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => name, "FontDescriptor" => descriptor }
+        };
+        let fonts = [font("Kept", with_file), font("Left-Out", without)].map(|f| pdf.add_object(f));
+        let fonts = dictionary! { "F1" => fonts[0], "F2" => fonts[1] };
+        let page = pdf.add_object(
+            dictionary! { "Type" => "Page", "Resources" => dictionary! { "Font" => fonts } },
+        );
+        let pages = pdf.add_object(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        );
+        let catalog = pdf.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        pdf.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        pdf.save_to(&mut bytes).unwrap();
+        assert_eq!(unembedded_fonts(&bytes).unwrap(), ["Left-Out"]);
     }
 
     #[test]
