@@ -40,13 +40,12 @@ pub fn normalise(
         let fixed = match name.as_str() {
             "OEBPS/content.opf" => fix_package(&utf8(bytes)?, fixes)?,
             "OEBPS/nav.xhtml" => fix_nav(&utf8(bytes)?, &fixes.lang)?,
-            _ => match filled.iter().find(|(entry, _)| entry == name) {
-                Some((_, content)) => {
+            _ => {
+                if let Some((_, content)) = filled.iter().find(|(entry, _)| entry == name) {
                     *bytes = content.to_vec();
-                    continue;
                 }
-                None => continue,
-            },
+                continue;
+            }
         };
         *bytes = fixed.into_bytes();
     }

@@ -268,8 +268,8 @@ fn lock_if_address(token: &mut [Cell]) {
     if !(core.iter().any(marked) || core.first().is_some_and(|c| c.ch == 'w')) {
         return;
     }
-    let core: String = token[lead..end].iter().map(|c| c.ch).collect();
-    if looks_like_address(&core) {
+    let text: String = core.iter().map(|c| c.ch).collect();
+    if looks_like_address(&text) {
         token[lead..end].iter_mut().for_each(|c| c.locked = true);
     }
 }
