@@ -224,6 +224,10 @@ impl BuildArgs {
     }
 }
 
+/// glibc's allocator slows down as a long `watch` session fragments its heap; mimalloc does not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
