@@ -29,72 +29,66 @@ pub struct Fixes {
 
 /// Rewrites an EPUB made by epub-builder; an error says which expected text is missing.
 /// The entries named in `filled` get their bytes from there: epub-builder deflates every
-/// file, so the images are given to it empty, and stored here as they are.
+/// file, so the images are given to it empty, and stored here as they are. The other entries
+/// keep epub-builder's compressed bytes, copied without inflating them again.
 pub fn normalise(
     epub: &[u8],
     fixes: &Fixes,
     filled: &[(String, &[u8])],
 ) -> Result<Vec<u8>, String> {
-    let mut entries = read_entries(epub)?;
-    for (name, bytes) in &mut entries {
-        let fixed = match name.as_str() {
-            "OEBPS/content.opf" => fix_package(&utf8(bytes)?, fixes)?,
-            "OEBPS/nav.xhtml" => fix_nav(&utf8(bytes)?, &fixes.lang)?,
-            _ => {
-                if let Some((_, content)) = filled.iter().find(|(entry, _)| entry == name) {
-                    *bytes = content.to_vec();
-                }
-                continue;
-            }
-        };
-        *bytes = fixed.into_bytes();
-    }
-    write_entries(&entries, true).map_err(|err| format!("cannot write the EPUB: {err}"))
-}
-
-fn utf8(bytes: &[u8]) -> Result<String, String> {
-    String::from_utf8(bytes.to_vec()).map_err(|err| err.to_string())
-}
-
-fn read_entries(epub: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut archive = ZipArchive::new(Cursor::new(epub)).map_err(|err| err.to_string())?;
-    let mut entries = Vec::new();
-    for index in 0..archive.len() {
-        let mut file = archive.by_index(index).map_err(|err| err.to_string())?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(|err| err.to_string())?;
-        entries.push((file.name().to_string(), bytes));
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let zip_error = |err: zip::result::ZipError| format!("cannot write the EPUB: {err}");
+    let mimetype = archive.index_for_name("mimetype").ok_or("epub-builder wrote no mimetype")?;
+    let others = (0..archive.len()).filter(|&index| index != mimetype);
+    for index in std::iter::once(mimetype).chain(others) {
+        let name = archive.name_for_index(index).unwrap_or_default().to_string();
+        let rewritten = match name.as_str() {
+            "OEBPS/content.opf" => fix_package(&read(&mut archive, index)?, fixes)?.into_bytes(),
+            "OEBPS/nav.xhtml" => fix_nav(&read(&mut archive, index)?, &fixes.lang)?.into_bytes(),
+            "mimetype" => read(&mut archive, index)?.into_bytes(),
+            _ => match filled.iter().find(|(entry, _)| *entry == name) {
+                Some((_, bytes)) => bytes.to_vec(),
+                None => {
+                    let file = archive.by_index_raw(index).map_err(|err| err.to_string())?;
+                    zip.raw_copy_file_touch(file, DateTime::default(), Some(PERMISSIONS))
+                        .map_err(zip_error)?;
+                    continue;
+                }
+            },
+        };
+        let method = match name == "mimetype" || is_compressed(&name) {
+            true => CompressionMethod::Stored,
+            false => CompressionMethod::Deflated,
+        };
+        zip.start_file(name, entry_options().compression_method(method)).map_err(zip_error)?;
+        zip.write_all(&rewritten).map_err(|err| format!("cannot write the EPUB: {err}"))?;
     }
-    Ok(entries)
+    Ok(zip.finish().map_err(zip_error)?.into_inner())
+}
+
+/// Every entry's permissions.
+const PERMISSIONS: u32 = 0o644;
+
+/// Every entry's options: a fixed date (zip's earliest), so that the same book gives the same
+/// bytes.
+fn entry_options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .unix_permissions(PERMISSIONS)
+}
+
+/// One entry of the archive, as UTF-8 text.
+fn read(archive: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Result<String, String> {
+    let mut file = archive.by_index(index).map_err(|err| err.to_string())?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(|err| err.to_string())?;
+    Ok(text)
 }
 
 /// Whether an entry is already compressed (an image), so deflating it would only cost time.
 fn is_compressed(name: &str) -> bool {
     [".jpg", ".jpeg", ".png", ".gif", ".webp"].iter().any(|ext| name.ends_with(ext))
-}
-
-/// Writes the entries `mimetype` first and stored, every entry with the same fixed date;
-/// `deflate` compresses the text entries.
-fn write_entries(entries: &[(String, Vec<u8>)], deflate: bool) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    let mimetype = entries.iter().filter(|(name, _)| name == "mimetype");
-    let others = entries.iter().filter(|(name, _)| name != "mimetype");
-    for (name, bytes) in mimetype {
-        zip.start_file(name, options.compression_method(CompressionMethod::Stored))?;
-        zip.write_all(bytes)?;
-    }
-    for (name, bytes) in others {
-        let method = match deflate && !is_compressed(name) {
-            true => CompressionMethod::Deflated,
-            false => CompressionMethod::Stored,
-        };
-        zip.start_file(name, options.compression_method(method))?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
 }
 
 /// Replaces the first `from` by `to`, or says that epub-builder's output changed.
@@ -201,8 +195,9 @@ mod tests {
     }
 
     fn entry(epub: &[u8], name: &str) -> String {
-        let entries = read_entries(epub).unwrap();
-        utf8(&entries.iter().find(|(n, _)| n == name).unwrap().1).unwrap()
+        let mut archive = ZipArchive::new(Cursor::new(epub)).unwrap();
+        let index = archive.index_for_name(name).unwrap();
+        read(&mut archive, index).unwrap()
     }
 
     fn fixes() -> Fixes {
