@@ -198,7 +198,14 @@ fn chapter_files(
 
 fn load_chapter(root: &Path, file: &Path) -> Result<Chapter, Diagnostics> {
     let text = read_text(root, file).map_err(one)?;
-    let (front, body, first_line) = split_front_matter(&text, file).map_err(one)?;
+    parse_chapter(file, &text)
+}
+
+/// The chapter a Markdown file's text holds. Memoised: `presse watch` parses again only the
+/// chapters whose text changed.
+#[comemo::memoize]
+fn parse_chapter(file: &Path, text: &str) -> Result<Chapter, Diagnostics> {
+    let (front, body, first_line) = split_front_matter(text, file).map_err(one)?;
     let parsed = parse::parse(body, first_line);
     if let Some(pos) = parsed.too_deep {
         return Err(one(limits::too_deep(file, pos)));

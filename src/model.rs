@@ -51,7 +51,7 @@ pub struct Publication {
 }
 
 /// One Markdown file of a publication.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Chapter {
     /// The Markdown file, relative to the project root.
     pub path: PathBuf,
@@ -68,7 +68,7 @@ pub struct Chapter {
 }
 
 /// The optional YAML front matter of a chapter.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, Hash)]
 #[serde(default, deny_unknown_fields)]
 pub struct FrontMatter {
     /// A title for the chapter when it has no level-1 heading.
@@ -88,7 +88,7 @@ pub struct FrontMatter {
 }
 
 /// A footnote definition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Footnote {
     /// The label written in the Markdown (`[^label]`).
     pub label: String,
@@ -101,7 +101,7 @@ pub struct Footnote {
 }
 
 /// A footnote reference or definition written in the Markdown that no edition can show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LooseNote {
     /// The label written in the Markdown (`[^label]`).
     pub label: String,
@@ -112,7 +112,7 @@ pub struct LooseNote {
 }
 
 /// Why a footnote reference or definition is loose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoteProblem {
     /// A reference `[^label]` with no definition: it stays as text.
     Undefined,
@@ -123,7 +123,7 @@ pub enum NoteProblem {
 }
 
 /// A block-level element and where it starts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Block {
     /// Where the block starts in its Markdown file.
     pub pos: Pos,
@@ -132,7 +132,7 @@ pub struct Block {
 }
 
 /// The kinds of block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum BlockKind {
     /// A heading; `id` is unique across the publication once the ids pass has run.
     Heading {
@@ -192,7 +192,7 @@ pub enum BlockKind {
 }
 
 /// One key figure: a big number and what it counts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct KeyFigure {
     /// The number, as written (`2,2 millions`).
     pub value: Vec<Inline>,
@@ -201,7 +201,7 @@ pub struct KeyFigure {
 }
 
 /// A list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct List {
     /// `Some(start)` for a numbered list.
     pub start: Option<u64>,
@@ -212,7 +212,7 @@ pub struct List {
 }
 
 /// One list item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct ListItem {
     /// `Some(done)` for a task-list item.
     pub task: Option<bool>,
@@ -221,7 +221,7 @@ pub struct ListItem {
 }
 
 /// Column alignment in a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
     /// No alignment given.
     None,
@@ -234,7 +234,7 @@ pub enum Align {
 }
 
 /// A table: a header row and body rows of inline cells.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Table {
     /// One alignment per column.
     pub aligns: Vec<Align>,
@@ -245,7 +245,7 @@ pub struct Table {
 }
 
 /// An image reference.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Image {
     /// The path as written in the Markdown.
     pub src: String,
@@ -260,7 +260,7 @@ pub struct Image {
 }
 
 /// An inline element and where it starts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Inline {
     /// Where the inline starts in its Markdown file.
     pub pos: Pos,
@@ -269,7 +269,7 @@ pub struct Inline {
 }
 
 /// The kinds of inline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum InlineKind {
     /// Plain text.
     Text(String),
@@ -305,7 +305,7 @@ pub enum InlineKind {
 }
 
 /// Where a link points.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum LinkTarget {
     /// An external URL (http, https, mailto …), as written.
     Url(String),

@@ -113,3 +113,34 @@ fn watch_quiet_says_only_what_is_wrong() {
     assert!(said.contains("01.md:1:1: error:"), "{said}");
     assert!(!said.contains("built p in") && !said.contains("watching"), "{said}");
 }
+
+#[test]
+fn a_rebuild_under_watch_gives_the_bytes_of_a_fresh_build() {
+    // Two chapters, so that one is reused from the last build while the other is edited;
+    // elisions and French punctuation, so that the memoised passes have work to keep.
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/01.md", "# L'agglomération\n\nD'abord : l'intercommunalité !\n".as_bytes()),
+        ("sources/p/02.md", "# Ensuite\n\nUn paragraphe.\n".as_bytes()),
+    ]);
+    let mut watch = Watching::start(dir.path(), &[]);
+    watch.wait_for("built p in ");
+    watch.wait_for("watching ");
+    let edited = "# Ensuite\n\nUn paragraphe : l'aménagement d'ensemble, enfin.\n";
+    std::fs::write(dir.path().join("sources/p/02.md"), edited).unwrap();
+    watch.wait_for("rebuilt p in ");
+    drop(watch);
+
+    let fresh = dir.path().join("fresh");
+    let status = presse()
+        .args(["build", "--quiet", "--root", dir.path().to_str().unwrap()])
+        .args(["--out", fresh.to_str().unwrap()])
+        .status()
+        .expect("presse build runs");
+    assert!(status.success());
+    for edition in ["p.pdf", "p.epub"] {
+        let watched = std::fs::read(dir.path().join("output/p").join(edition)).unwrap();
+        let built = std::fs::read(fresh.join("p").join(edition)).unwrap();
+        assert!(watched == built, "{edition}: watch and a fresh build differ");
+    }
+}

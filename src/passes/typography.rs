@@ -19,12 +19,12 @@ mod numbers;
 mod rules;
 
 use crate::diag::Diagnostics;
-use crate::model::{Block, BlockKind, Inline, InlineKind, Pos, Publication, plain_text};
+use crate::model::{Block, BlockKind, Chapter, Inline, InlineKind, Pos, Publication, plain_text};
 use rayon::prelude::*;
 use rules::{BREAK, Cell, OBJECT};
 
 /// Which typographic rules a language gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
     /// `fr`, `fr-*`: the Imprimerie nationale's rules.
     French,
@@ -72,18 +72,7 @@ pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publ
             return;
         }
         let tag = chapter.front.lang.as_deref().unwrap_or(&lang);
-        let language = Language::of(tag);
-        chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
-        let front = &mut chapter.front;
-        for field in [
-            &mut front.title,
-            &mut front.author,
-            &mut front.description,
-            &mut front.kicker,
-            &mut front.standfirst,
-        ] {
-            apply_to_field(language, field);
-        }
+        *chapter = with_rules(chapter, Language::of(tag));
     });
     let language = Language::of(&publication.manifest.lang);
     let manifest = &mut publication.manifest;
@@ -92,6 +81,25 @@ pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publ
         apply_to_field(language, field);
     }
     publication
+}
+
+/// The chapter with the rules of `language` applied to its text and front matter. Memoised:
+/// `presse watch` applies them again only to the chapters whose text changed.
+#[comemo::memoize]
+fn with_rules(chapter: &Chapter, language: Language) -> Chapter {
+    let mut chapter = chapter.clone();
+    chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
+    let front = &mut chapter.front;
+    for field in [
+        &mut front.title,
+        &mut front.author,
+        &mut front.description,
+        &mut front.kicker,
+        &mut front.standfirst,
+    ] {
+        apply_to_field(language, field);
+    }
+    chapter
 }
 
 /// Applies the rules to an optional metadata text.

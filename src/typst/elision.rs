@@ -73,8 +73,32 @@ pub fn drop_unused_soft_hyphens(document: PagedDocument) -> PagedDocument {
     }
     let info = document.info().clone();
     let mut pages = document.pages().iter().cloned().collect::<typst::ecow::EcoVec<_>>();
-    pages.make_mut().par_iter_mut().for_each(|page| drop_in_frame(&mut page.frame));
+    pages.make_mut().par_iter_mut().for_each(|page| drop_in_page(&mut page.frame));
     PagedDocument::new(pages, info)
+}
+
+/// A page's frame: its header, body and footer are each cleaned once for all (see [`elided`]).
+fn drop_in_page(page: &mut Frame) {
+    if !has_soft_hyphen(page) {
+        return;
+    }
+    page.retain(|item| {
+        match item {
+            FrameItem::Group(group) => group.frame = elided(&group.frame),
+            FrameItem::Text(text) => drop_in_text(text),
+            _ => {}
+        }
+        true
+    });
+}
+
+/// `frame` without its unused soft hyphens. Memoised: in `presse watch`, the pages that a
+/// rebuild lays out as before keep the frames cleaned the last time.
+#[comemo::memoize]
+fn elided(frame: &Frame) -> Frame {
+    let mut frame = frame.clone();
+    drop_in_frame(&mut frame);
+    frame
 }
 
 fn has_soft_hyphen(frame: &Frame) -> bool {
