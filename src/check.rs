@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
-use crate::model::{BlockKind, Pos, Publication};
-use crate::{load, passes, styles};
+use crate::diag::{Diagnostic, Diagnostics, Pos, pos_of_offset};
+use crate::model::{BlockKind, Publication, RawFormat};
+use crate::{load, passes, pdf, styles};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -23,61 +23,53 @@ pub struct CheckConfig {
 
 /// The findings about every publication asked for, in order.
 pub fn check(config: &CheckConfig) -> Diagnostics {
-    let mut diagnostics = Diagnostics::default();
     let names = match load::publication_dirs(&config.root, &config.publications) {
         Ok(names) => names,
-        Err(d) => {
-            diagnostics.push(d);
-            return diagnostics;
-        }
+        Err(d) => return d.into(),
     };
     if names.is_empty() {
-        diagnostics.push(
-            Diagnostic::error("sources", Pos::default(), "no publication found")
-                .with_hint("make a folder sources/<name>/ with a publication.toml and chapters"),
-        );
+        return Diagnostic::error("sources", Pos::default(), "no publication found")
+            .with_hint("make a folder sources/<name>/ with a publication.toml and chapters")
+            .into();
     }
-    for name in names {
-        check_publication(config, &name, &mut diagnostics);
-    }
-    diagnostics
+    names.iter().flat_map(|name| check_publication(config, name)).collect()
 }
 
 /// Loads one publication and runs everything that reads it short of typesetting.
-fn check_publication(config: &CheckConfig, name: &str, diagnostics: &mut Diagnostics) {
+fn check_publication(config: &CheckConfig, name: &str) -> Diagnostics {
     let root = &config.root;
     let publication = match load::load(root, name) {
         Ok(publication) => publication,
-        Err(found) => return diagnostics.extend(found),
+        Err(found) => return found,
     };
     // The passes run even when one finds an error, so that one run reports everything.
-    let mut publication = passes::run(publication, root, diagnostics);
+    let mut found = Diagnostics::default();
+    let publication = passes::run(publication, root).into_output(&mut found);
     if config.strict {
-        passes::checks::escalate_missing_alt(diagnostics);
+        found.escalate(passes::MISSING_ALT);
     }
     match styles::resolve(root, &publication) {
-        Ok(style) => {
-            crate::typst::emit::emit(&publication, &style.options, diagnostics);
-        }
-        Err(d) => diagnostics.push(d),
+        Ok(style) => found.extend(pdf::emit::emit(&publication, &style.options).findings),
+        Err(d) => found.push(d),
     }
-    raw_typst_blocks(&mut publication, diagnostics);
+    found.extend(raw_typst_blocks(&publication));
+    found
 }
 
-/// Reports the syntax errors of every ```` ```{=typst} ```` block at its Markdown position.
-fn raw_typst_blocks(publication: &mut Publication, diagnostics: &mut Diagnostics) {
-    for chapter in &mut publication.chapters {
-        let file = chapter.path.clone();
-        chapter.visit_blocks_mut(&mut |block| {
+/// The syntax errors of every ```` ```{=typst} ```` block, at their Markdown position.
+fn raw_typst_blocks(publication: &Publication) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for chapter in &publication.chapters {
+        let file = &chapter.path;
+        chapter.visit_blocks(&mut |block| {
             if let BlockKind::Raw { format, text, text_pos } = &block.kind
-                && format == "typst"
+                && *format == RawFormat::Typst
             {
-                for error in typst_syntax_errors(&file, text, *text_pos) {
-                    diagnostics.push(error);
-                }
+                diagnostics.extend(typst_syntax_errors(file, text, *text_pos));
             }
         });
     }
+    diagnostics
 }
 
 /// The syntax errors typst finds in raw typst markup whose first line is at `text_pos`.

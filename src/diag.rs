@@ -1,15 +1,53 @@
-//! Diagnostics: every problem presse reports names a file, a line and a column, and says what to do.
+//! Findings: every problem presse reports names a file, a line and a column, and says what to do.
+//!
+//! The bottom layer: it imports nothing from the rest of presse. A stage returns its findings
+//! with its result ([`Warned`], [`Outcome`]) rather than writing into a shared collection.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::Pos;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A 1-based line and column (in characters) inside one source file; line 0 means the whole
+/// file.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+impl Pos {
+    /// A position from a line and a column.
+    pub fn new(line: u32, column: u32) -> Self {
+        Pos { line, column }
+    }
+}
+
+/// The position of a byte offset in a text, 1-based, columns counted in characters.
+pub fn pos_of_offset(text: &str, offset: usize) -> Pos {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Pos::new(line as u32, column as u32)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
 
 /// How bad a finding is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build goes on.
     Warning,
@@ -17,39 +55,67 @@ pub enum Severity {
     Error,
 }
 
-/// One finding about the sources.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One finding about the sources. Serialised (for `--message-format json` and the stamps) as
+/// one flat object: file, line, column, severity, code, message, hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// Error or warning.
-    pub severity: Severity,
     /// The file it is about, relative to the project root.
+    #[serde(serialize_with = "lossy_path")]
     pub file: PathBuf,
     /// Where in that file (line 0 when the whole file is meant).
+    #[serde(flatten)]
     pub pos: Pos,
+    /// Error or warning.
+    pub severity: Severity,
+    /// A short stable name of the kind of finding, for tools (`missing-image`, `typst` …).
+    pub code: Cow<'static, str>,
     /// What is wrong.
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
-    /// A short stable name of the kind of finding, for tools (`missing-image`, `typst` …).
-    pub code: Cow<'static, str>,
+}
+
+/// A path as text, whatever bytes its name holds.
+fn lossy_path<S: Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 impl Diagnostic {
     /// An error at a position in a file.
     pub fn error(file: impl AsRef<Path>, pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            file: file.as_ref().to_path_buf(),
-            pos,
-            message: message.into(),
-            hint: None,
-            code: Cow::Borrowed("presse"),
-        }
+        Diagnostic::new(Severity::Error, file, pos, message)
     }
 
     /// A warning at a position in a file.
     pub fn warning(file: impl AsRef<Path>, pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, pos, message) }
+        Diagnostic::new(Severity::Warning, file, pos, message)
+    }
+
+    /// A finding of the given severity at a position in a file.
+    pub fn new(
+        severity: Severity,
+        file: impl AsRef<Path>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.as_ref().to_path_buf(),
+            pos,
+            severity,
+            code: Cow::Borrowed("presse"),
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// The same finding with a hint saying what to do.
@@ -77,13 +143,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         let line = self.pos.line.max(1);
         let column = self.pos.column.max(1);
-        write!(f, "{}:{line}:{column}: {severity}: {}", self.file.display(), self.message)?;
+        let (file, severity) = (self.file.display(), self.severity.word());
+        write!(f, "{file}:{line}:{column}: {severity}: {}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -91,26 +154,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The position of a byte offset in a text, 1-based, columns counted in characters.
-pub fn pos_of_offset(text: &str, offset: usize) -> Pos {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Pos::new(line as u32, column as u32)
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-/// Findings collected by a stage, errors and warnings together.
-#[derive(Debug, Default, Clone)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+/// Findings, errors and warnings together, in the order they were made.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
     /// Adds one finding.
@@ -123,9 +169,115 @@ impl Diagnostics {
         self.0.iter().any(Diagnostic::is_error)
     }
 
-    /// Adds all findings of another collection.
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+    /// The findings, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// How many findings there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Turns the warnings with this code into errors (as `--strict` does); says whether there
+    /// were any.
+    pub fn escalate(&mut self, code: &str) -> bool {
+        let mut escalated = false;
+        for diagnostic in self.0.iter_mut().filter(|d| d.code == code && !d.is_error()) {
+            diagnostic.severity = Severity::Error;
+            escalated = true;
+        }
+        escalated
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Diagnostics(diagnostics)
+    }
+}
+
+impl From<Diagnostics> for Vec<Diagnostic> {
+    fn from(diagnostics: Diagnostics) -> Self {
+        diagnostics.0
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, iter: I) {
+        self.0.extend(iter);
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// A stage's output and the findings made while making it, as typst's `Warned`.
+#[derive(Debug)]
+pub struct Warned<T> {
+    /// What the stage made.
+    pub output: T,
+    /// What it found on the way.
+    pub findings: Diagnostics,
+}
+
+/// What a stage that can fail returns: its output and its warnings, or, when it failed, every
+/// finding it made (the errors and the warnings beside them).
+pub type Outcome<T> = Result<Warned<T>, Diagnostics>;
+
+impl<T> Warned<T> {
+    /// An output and its findings.
+    pub fn new(output: T, findings: Diagnostics) -> Self {
+        Warned { output, findings }
+    }
+
+    /// The output, failed when any finding is an error.
+    pub fn checked(self) -> Outcome<T> {
+        if self.findings.has_errors() { Err(self.findings) } else { Ok(self) }
+    }
+
+    /// The same findings with the output changed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Warned<U> {
+        Warned { output: f(self.output), findings: self.findings }
+    }
+
+    /// The output, its findings added to `found`: for a caller gathering the findings of
+    /// several stages.
+    pub fn into_output(self, found: &mut Diagnostics) -> T {
+        found.extend(self.findings);
+        self.output
     }
 }
 
@@ -150,5 +302,39 @@ mod tests {
             d.to_string(),
             "sources/a/b.md:3:7: error: image not found\n  hint: check the path"
         );
+    }
+
+    #[test]
+    fn json_is_one_flat_object_and_reads_back() {
+        let d = Diagnostic::warning("a.md", Pos::new(2, 3), "l'image \"x\"").with_code("c");
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            "{\"file\":\"a.md\",\"line\":2,\"column\":3,\"severity\":\"warning\",\"code\":\"c\",\
+             \"message\":\"l'image \\\"x\\\"\",\"hint\":null}"
+        );
+        assert_eq!(serde_json::from_str::<Diagnostic>(&json).unwrap(), d);
+    }
+
+    #[test]
+    fn escalating_turns_only_warnings_of_that_code_into_errors() {
+        let mut found: Diagnostics = [
+            Diagnostic::warning("a", Pos::default(), "w").with_code("missing-alt"),
+            Diagnostic::warning("a", Pos::default(), "v").with_code("other"),
+        ]
+        .into_iter()
+        .collect();
+        assert!(found.escalate("missing-alt"));
+        let errors: Vec<&str> = found.iter().filter(|d| d.is_error()).map(|d| d.code()).collect();
+        assert_eq!(errors, ["missing-alt"]);
+        assert!(!found.escalate("missing-alt"), "already errors");
+    }
+
+    #[test]
+    fn a_warned_output_fails_when_a_finding_is_an_error() {
+        let warning = Diagnostic::warning("a", Pos::default(), "w");
+        assert!(Warned::new(1, warning.clone().into()).checked().is_ok());
+        let both: Diagnostics = vec![warning, Diagnostic::error("a", Pos::default(), "e")].into();
+        assert_eq!(Warned::new(1, both).checked().unwrap_err().len(), 2);
     }
 }

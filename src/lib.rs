@@ -1,24 +1,50 @@
 //! presse: one Markdown source tree, two editions — a print PDF (typst) and an EPUB 3.
+//!
+//! # The map
+//!
+//! The modules form a stack of layers. Each imports only from the layers below it, so the code
+//! reads from the bottom up and no change deep down depends on what sits above.
+//!
+//! | layer | modules | what they hold |
+//! |---|---|---|
+//! | 7. commands | [`check`], [`watch`], [`scaffold`] | `presse check`, `presse watch`, `presse new` |
+//! | 6. build machinery | [`build`] (`output`, `stamp`, `progress`, `report`) | every stage in order, per publication; editions written atomically, stamps, progress, findings printed |
+//! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews); model → XHTML → EPUB |
+//! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks |
+//! | 3. reading | [`parse`], [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
+//! | 2. the model | [`manifest`], [`model`], [`styles`] | `publication.toml`; the document model both editions read; the style presets |
+//! | 1. shared helpers | [`limits`], [`lang`], [`date`], `paths`, `files`, `slug`, `url` | limits on input, language tags, dates, the one "inside the project" check, safe reads and atomic writes, slugs, URLs |
+//! | 0. findings | [`diag`] | positions, findings, and results that carry their findings ([`diag::Warned`]) |
+//!
+//! Within a layer, a module may use one listed before it (`model` holds a `manifest`, `load`
+//! calls `parse`), never one after it. Both editions read the same model after the same
+//! passes, so the PDF and the EPUB always say the same thing.
 #![warn(missing_docs)]
 
-pub mod build;
-pub mod check;
 pub mod diag;
-pub mod epub;
+
+pub mod date;
+mod files;
+pub mod lang;
 pub mod limits;
-pub mod load;
+mod paths;
+mod slug;
+mod url;
+
 pub mod manifest;
 pub mod model;
-pub mod output;
-pub mod parse;
-pub mod passes;
-pub mod preflight;
-pub mod preview;
-pub mod print;
-pub mod progress;
-pub mod report;
-pub mod scaffold;
-pub mod stamp;
 pub mod styles;
-pub mod typst;
+
+pub mod load;
+pub mod parse;
+
+pub mod passes;
+
+pub mod epub;
+pub mod pdf;
+
+pub mod build;
+
+pub mod check;
+pub mod scaffold;
 pub mod watch;

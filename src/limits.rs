@@ -8,8 +8,7 @@
 
 use std::path::Path;
 
-use crate::diag::Diagnostic;
-use crate::model::{BlockKind, Chapter, Pos, plain_text};
+use crate::diag::{Diagnostic, Pos};
 
 /// The largest text file presse reads (a chapter, `publication.toml`, a template): 4 MiB, about
 /// 800 printed pages. A 1 MB chapter typesets in 4 s and 350 MB of memory, a 4 MB one in 18 s
@@ -103,37 +102,8 @@ pub fn image_too_large(width: u32, height: u32) -> Option<(String, String)> {
     ))
 }
 
-/// The limits a parsed chapter must respect: paragraph length and footnote count.
-pub fn check_chapter(chapter: &mut Chapter) -> Vec<Diagnostic> {
-    let file = chapter.path.clone();
-    let mut found = Vec::new();
-    if chapter.notes.len() > MAX_FOOTNOTES_PER_CHAPTER {
-        let pos = chapter.notes[MAX_FOOTNOTES_PER_CHAPTER].pos;
-        found.push(too_many_footnotes(&file, pos, chapter.notes.len()));
-    }
-    chapter.visit_blocks_mut(&mut |block| {
-        let longest = match &block.kind {
-            BlockKind::Paragraph(content) | BlockKind::Heading { content, .. } => {
-                text_length(content)
-            }
-            BlockKind::Table(table) => {
-                let cells = table.header.iter().chain(table.rows.iter().flatten());
-                cells.map(|cell| text_length(cell)).max().unwrap_or(0)
-            }
-            _ => 0,
-        };
-        if longest > MAX_PARAGRAPH_CHARS {
-            found.push(paragraph_too_long(&file, block.pos, longest));
-        }
-    });
-    found
-}
-
-fn text_length(inlines: &[crate::model::Inline]) -> usize {
-    plain_text(inlines).chars().count()
-}
-
-fn paragraph_too_long(file: &Path, pos: Pos, chars: usize) -> Diagnostic {
+/// A paragraph longer than [`MAX_PARAGRAPH_CHARS`].
+pub fn paragraph_too_long(file: &Path, pos: Pos, chars: usize) -> Diagnostic {
     Diagnostic::error(
         file,
         pos,
@@ -146,7 +116,8 @@ fn paragraph_too_long(file: &Path, pos: Pos, chars: usize) -> Diagnostic {
     .with_hint("split it with blank lines into paragraphs")
 }
 
-fn too_many_footnotes(file: &Path, pos: Pos, count: usize) -> Diagnostic {
+/// A chapter with more than [`MAX_FOOTNOTES_PER_CHAPTER`] footnotes.
+pub fn too_many_footnotes(file: &Path, pos: Pos, count: usize) -> Diagnostic {
     Diagnostic::error(
         file,
         pos,
@@ -171,26 +142,5 @@ mod tests {
         let (message, _) = image_too_large(100_000, 100_000).unwrap();
         assert!(message.contains("100000 × 100000"), "{message}");
         assert!(image_too_large(10_000, 9_000).is_some(), "90 megapixels");
-    }
-
-    #[test]
-    fn a_long_paragraph_is_reported_at_its_line() {
-        let text = format!("court\n\n{}\n", "mot ".repeat(MAX_PARAGRAPH_CHARS / 4 + 1));
-        let mut publication = crate::load::from_markdown(&text);
-        let found = check_chapter(&mut publication.chapters[0]);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!((found[0].pos.line, found[0].code()), (3, "paragraph-too-long"));
-    }
-
-    #[test]
-    fn too_many_footnotes_are_reported_at_the_first_one_past_the_limit() {
-        let count = MAX_FOOTNOTES_PER_CHAPTER + 1;
-        let refs: String = (0..count).map(|i| format!("a[^{i}] ")).collect();
-        let defs: String = (0..count).map(|i| format!("[^{i}]: n\n")).collect();
-        let mut publication = crate::load::from_markdown(&format!("{refs}\n\n{defs}"));
-        let found = check_chapter(&mut publication.chapters[0]);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].code(), "too-many-footnotes");
-        assert_eq!(found[0].pos.line, 3 + MAX_FOOTNOTES_PER_CHAPTER as u32);
     }
 }

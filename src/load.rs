@@ -1,15 +1,18 @@
 //! Reading a publication folder: `publication.toml`, the chapters in order, their front matter.
 
-use rayon::prelude::*;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, pos_of_offset};
+use crate::files::read_text;
 use crate::limits;
 use crate::manifest::Manifest;
-use crate::model::{Chapter, FrontMatter, Pos, Publication};
+use crate::model::{BlockKind, Chapter, FrontMatter, Inline, Publication, plain_text};
 use crate::parse;
+use crate::paths::markdown_files;
+use crate::slug::slugify;
 
 /// The publications under `<root>/sources/`, by folder name; `only` narrows the list.
 pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Diagnostic> {
@@ -70,65 +73,7 @@ pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
-    Diagnostics(vec![d])
-}
-
-/// Reads a UTF-8 file relative to the project root, without its byte-order mark.
-pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
-    let bytes = read_bounded(root, file)?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let bad = err.utf8_error().valid_up_to();
-        let valid = &err.as_bytes()[..bad];
-        let valid = valid.strip_prefix("\u{feff}".as_bytes()).unwrap_or(valid);
-        let pos = pos_of_offset(&String::from_utf8_lossy(valid), valid.len());
-        let byte = err.as_bytes()[bad];
-        Diagnostic::error(
-            file,
-            pos,
-            format!("the file is not valid UTF-8 (byte 0x{byte:02X} here)"),
-        )
-        .with_code("not-utf8")
-        .with_hint("save the file as UTF-8 in your editor (it may be Latin-1 or Windows-1252)")
-    })?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
-}
-
-/// The bytes of a file, refused when larger than [`limits::MAX_TEXT_FILE_BYTES`].
-fn read_bounded(root: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let io_error = |err: std::io::Error| {
-        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
-            .with_code("io")
-    };
-    let opened = fs::File::open(inside_root(root, file)?).map_err(io_error)?;
-    let mut bytes = Vec::new();
-    // Reading one byte past the limit tells a file at the limit from a larger one, whatever
-    // the file system says its size is.
-    opened.take(limits::MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_error)?;
-    if bytes.len() as u64 > limits::MAX_TEXT_FILE_BYTES {
-        let size = fs::metadata(root.join(file)).map_or(bytes.len() as u64, |m| m.len());
-        return Err(limits::file_too_large(file, size));
-    }
-    Ok(bytes)
-}
-
-/// The real path of a file of the project, refused when a symbolic link leads out of the
-/// project root: a link in the sources must never make presse read, and print, a file elsewhere.
-fn inside_root(root: &Path, file: &Path) -> Result<PathBuf, Diagnostic> {
-    let io_error = |err: std::io::Error| {
-        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
-            .with_code("io")
-    };
-    let real = root.join(file).canonicalize().map_err(io_error)?;
-    if !real.starts_with(root.canonicalize().map_err(io_error)?) {
-        return Err(Diagnostic::error(
-            file,
-            Pos::default(),
-            "the file is outside the project: a symbolic link leads out of it",
-        )
-        .with_code("outside-root")
-        .with_hint("copy the file into the project; presse reads no file outside it"));
-    }
-    Ok(real)
+    d.into()
 }
 
 /// A publication whose chapters hold nothing to print.
@@ -151,17 +96,14 @@ fn chapter_files(
 ) -> Result<Vec<PathBuf>, Diagnostic> {
     let manifest_path = dir.join("publication.toml");
     let Some(listed) = &manifest.chapters else {
-        let mut files: Vec<PathBuf> = fs::read_dir(root.join(dir))
+        let files: Vec<PathBuf> = markdown_files(&root.join(dir))
             .map_err(|err| {
                 Diagnostic::error(dir, Pos::default(), format!("cannot list the folder: {err}"))
                     .with_code("io")
             })?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+            .iter()
             .filter_map(|p| p.file_name().map(|n| dir.join(n)))
             .collect();
-        files.sort();
         if files.is_empty() {
             return Err(Diagnostic::error(&manifest_path, Pos::new(1, 1), "no chapter found")
                 .with_hint("add a Markdown file (*.md) beside publication.toml"));
@@ -213,17 +155,47 @@ fn parse_chapter(file: &Path, text: &str) -> Result<Chapter, Diagnostics> {
     let slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or("chapitre");
     let mut chapter = Chapter {
         path: file.to_path_buf(),
-        slug: crate::passes::ids::slugify(slug),
+        slug: slugify(slug),
         front,
         blocks: parsed.blocks,
         notes: parsed.notes,
         loose_notes: parsed.loose_notes,
     };
-    let over_limits = limits::check_chapter(&mut chapter);
+    let over_limits = over_limits(&mut chapter);
     if !over_limits.is_empty() {
-        return Err(Diagnostics(over_limits));
+        return Err(over_limits);
     }
     Ok(chapter)
+}
+
+/// What a parsed chapter holds beyond the limits: a paragraph too long, too many footnotes.
+fn over_limits(chapter: &mut Chapter) -> Diagnostics {
+    let file = chapter.path.clone();
+    let mut found = Diagnostics::default();
+    if chapter.notes.len() > limits::MAX_FOOTNOTES_PER_CHAPTER {
+        let pos = chapter.notes[limits::MAX_FOOTNOTES_PER_CHAPTER].pos;
+        found.push(limits::too_many_footnotes(&file, pos, chapter.notes.len()));
+    }
+    chapter.visit_blocks_mut(&mut |block| {
+        let longest = match &block.kind {
+            BlockKind::Paragraph(content) | BlockKind::Heading { content, .. } => {
+                text_length(content)
+            }
+            BlockKind::Table(table) => {
+                let cells = table.header.iter().chain(table.rows.iter().flatten());
+                cells.map(|cell| text_length(cell)).max().unwrap_or(0)
+            }
+            _ => 0,
+        };
+        if longest > limits::MAX_PARAGRAPH_CHARS {
+            found.push(limits::paragraph_too_long(&file, block.pos, longest));
+        }
+    });
+    found
+}
+
+fn text_length(inlines: &[Inline]) -> usize {
+    plain_text(inlines).chars().count()
 }
 
 /// The position of each name of the manifest's `chapters` list, the key's when not found.
@@ -278,30 +250,29 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let front: FrontMatter = serde_yaml_ng::from_str(yaml).map_err(|err| {
-        let pos = err
-            .location()
-            .map_or(Pos::new(2, 1), |l| Pos::new(l.line() as u32 + 1, l.column() as u32));
+    serde_yaml_ng::from_str(yaml).map_err(|err| {
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        // The YAML starts on line 2 of the file. A value refused once read (a language that is
+        // no language tag) is placed by the YAML reader at the start of the mapping: its line is
+        // the one holding it.
+        let pos = match (quoted_value_line(yaml, &message), err.location()) {
+            (Some(line), _) => Pos::new(line + 2, 1),
+            (None, Some(at)) => Pos::new(at.line() as u32 + 1, at.column() as u32),
+            (None, None) => Pos::new(2, 1),
+        };
         Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
             "front matter takes title, author, lang, description, kicker, standfirst and typography (true or false)",
         )
-    })?;
-    match &front.lang {
-        Some(lang) if !crate::manifest::is_language_tag(lang) => {
-            Err(bad_language(yaml, file, lang))
-        }
-        _ => Ok(front),
-    }
+    })
 }
 
-/// A front matter `lang` that is no language tag, at its line (the YAML starts on line 2).
-fn bad_language(yaml: &str, file: &Path, lang: &str) -> Diagnostic {
-    let line = yaml.lines().position(|l| l.starts_with("lang")).unwrap_or(0) as u32 + 2;
-    Diagnostic::error(file, Pos::new(line, 1), format!("`{lang}` is not a language tag"))
-        .with_code("bad-front-matter")
-        .with_hint("write a BCP 47 language tag, such as fr, en or de-CH")
+/// The index of the first line of `yaml` holding, after a key, the value an error message
+/// quotes between backticks.
+fn quoted_value_line(yaml: &str, message: &str) -> Option<u32> {
+    let value = message.split('`').nth(1).filter(|value| !value.is_empty())?;
+    let holds = |line: &str| line.split_once(':').is_some_and(|(_, v)| v.contains(value));
+    yaml.lines().position(holds).map(|index| index as u32)
 }
 
 /// A one-chapter publication from Markdown in memory, as if it were `sources/memoire/texte.md`.
@@ -354,5 +325,26 @@ mod tests {
     #[test]
     fn an_unclosed_front_matter_is_an_error() {
         assert!(split_front_matter("---\ntitle: x\n", Path::new("a.md")).is_err());
+    }
+
+    #[test]
+    fn a_long_paragraph_is_reported_at_its_line() {
+        let text = format!("court\n\n{}\n", "mot ".repeat(limits::MAX_PARAGRAPH_CHARS / 4 + 1));
+        let mut publication = from_markdown(&text);
+        let found: Vec<Diagnostic> = over_limits(&mut publication.chapters[0]).into();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].pos.line, found[0].code()), (3, "paragraph-too-long"));
+    }
+
+    #[test]
+    fn too_many_footnotes_are_reported_at_the_first_one_past_the_limit() {
+        let count = limits::MAX_FOOTNOTES_PER_CHAPTER + 1;
+        let refs: String = (0..count).map(|i| format!("a[^{i}] ")).collect();
+        let defs: String = (0..count).map(|i| format!("[^{i}]: n\n")).collect();
+        let mut publication = from_markdown(&format!("{refs}\n\n{defs}"));
+        let found: Vec<Diagnostic> = over_limits(&mut publication.chapters[0]).into();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code(), "too-many-footnotes");
+        assert_eq!(found[0].pos.line, 3 + limits::MAX_FOOTNOTES_PER_CHAPTER as u32);
     }
 }

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use presse::build::progress::{Progress, Verbosity};
+use presse::build::report::{MessageFormat, print_diagnostics, summary};
 use presse::build::{BuildConfig, BuildReport, Formats, Shard, build_with};
-use presse::progress::{Progress, Verbosity, print_diagnostics, summary};
-use presse::report::MessageFormat;
+use presse::styles::BuiltInStyle;
 use presse::watch::WatchOutput;
 
 /// presse turns a tree of French Markdown into a print PDF (and an EPUB) per publication.
@@ -175,6 +176,16 @@ enum Format {
     Github,
 }
 
+impl From<StyleArg> for BuiltInStyle {
+    fn from(style: StyleArg) -> Self {
+        match style {
+            StyleArg::Cahiers => BuiltInStyle::Cahiers,
+            StyleArg::Newsletter => BuiltInStyle::Newsletter,
+            StyleArg::Default => BuiltInStyle::Default,
+        }
+    }
+}
+
 impl From<Format> for MessageFormat {
     fn from(format: Format) -> Self {
         match format {
@@ -239,8 +250,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Styles => {
-            for (name, preset) in presse::styles::built_in() {
-                println!("== {name} ==\n{preset}");
+            for style in BuiltInStyle::ALL {
+                println!("== {} ==\n{}", style.name(), style.preset());
             }
             ExitCode::SUCCESS
         }
@@ -278,15 +289,10 @@ fn main() -> ExitCode {
 }
 
 fn new_publication(args: &NewArgs) -> ExitCode {
-    let style = match args.style {
-        StyleArg::Cahiers => "cahiers",
-        StyleArg::Newsletter => "newsletter",
-        StyleArg::Default => "default",
-    };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    let date = presse::manifest::Date::from_unix_seconds(now.map_or(0, |d| d.as_secs() as i64));
+    let date = presse::date::Date::from_unix_seconds(now.map_or(0, |d| d.as_secs() as i64));
     let created = presse::scaffold::locate(&args.dir).and_then(|(root, dir)| {
-        Ok((presse::scaffold::create(&dir, style, &date.to_string())?, root))
+        Ok((presse::scaffold::create(&dir, args.style.into(), &date.to_string())?, root))
     });
     match created {
         Ok((files, root)) => {
@@ -325,6 +331,6 @@ fn print_findings(
     format: MessageFormat,
     root: &Path,
 ) -> ExitCode {
-    presse::progress::print_diagnostics(diagnostics, format, root);
+    print_diagnostics(diagnostics, format, root);
     if diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -5,35 +5,9 @@
 
 use std::path::PathBuf;
 
+use crate::diag::Pos;
+use crate::lang::Lang;
 use crate::manifest::Manifest;
-
-/// A 1-based line and column (in characters) inside one source file.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-pub struct Pos {
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column, counted in characters.
-    pub column: u32,
-}
-
-impl Pos {
-    /// A position from a line and a column.
-    pub fn new(line: u32, column: u32) -> Self {
-        Pos { line, column }
-    }
-}
 
 /// One publication: its manifest and its chapters, in reading order.
 #[derive(Debug, Clone)]
@@ -75,8 +49,8 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// The chapter's author, when it is not the publication's.
     pub author: Option<String>,
-    /// A language tag that overrides the publication's for this chapter.
-    pub lang: Option<String>,
+    /// A language that overrides the publication's for this chapter.
+    pub lang: Option<Lang>,
     /// A short summary of the chapter.
     pub description: Option<String>,
     /// The rubric above the title (kicker).
@@ -158,8 +132,8 @@ pub enum BlockKind {
     },
     /// Output for one backend only: ```` ```{=typst} ```` or ```` ```{=html} ````.
     Raw {
-        /// `typst` or `html`.
-        format: String,
+        /// Which backend it is for.
+        format: RawFormat,
         /// The raw text, verbatim.
         text: String,
         /// The position of the first line of `text`.
@@ -189,6 +163,28 @@ pub enum BlockKind {
     },
     /// Key figures, from a `::: chiffres` block whose items read `**value** label`.
     KeyFigures(Vec<KeyFigure>),
+}
+
+/// The backend a raw block is written for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RawFormat {
+    /// ```` ```{=typst} ````: the PDF alone receives it.
+    Typst,
+    /// ```` ```{=html} ````: the EPUB alone receives it, sanitised.
+    Html,
+    /// Any other format (```` ```{=latex} ````): neither edition can use it.
+    Other(String),
+}
+
+impl RawFormat {
+    /// The format named in the block's info string.
+    pub fn named(name: &str) -> RawFormat {
+        match name {
+            "typst" => RawFormat::Typst,
+            "html" => RawFormat::Html,
+            other => RawFormat::Other(other.to_string()),
+        }
+    }
 }
 
 /// One key figure: a big number and what it counts.

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use comrak::nodes::{AstNode, ListType, NodeValue, Sourcepos, TableAlignment};
 use comrak::{Arena, Options, parse_document};
 
+use crate::diag::Pos;
 use crate::limits::{MAX_EDITORIAL_NESTING, MAX_NESTING_DEPTH};
 use crate::model::{
     Align, Block, BlockKind, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget, List,
-    ListItem, LooseNote, NoteProblem, Pos, Table,
+    ListItem, LooseNote, NoteProblem, RawFormat, Table,
 };
 
 /// The blocks and footnote definitions of one Markdown text.
@@ -314,7 +315,7 @@ fn code_block(info: &str, literal: &str, pos: Pos) -> BlockKind {
     let info = info.trim();
     if let Some(format) = info.strip_prefix("{=").and_then(|rest| rest.strip_suffix('}')) {
         return BlockKind::Raw {
-            format: format.trim().to_ascii_lowercase(),
+            format: RawFormat::named(&format.trim().to_ascii_lowercase()),
             text: literal.to_string(),
             text_pos: Pos::new(pos.line + 1, 1),
         };
@@ -414,7 +415,7 @@ mod tests {
     fn raw_blocks_are_only_the_braced_form() {
         let got = blocks("```{=typst}\n#x\n```\n\n```typst\n#y\n```\n");
         assert!(matches!(&got[0], BlockKind::Raw { format, text, text_pos }
-            if format == "typst" && text == "#x\n" && text_pos.line == 2));
+            if *format == RawFormat::Typst && text == "#x\n" && text_pos.line == 2));
         assert!(matches!(&got[1], BlockKind::Code { lang: Some(l), .. } if l == "typst"));
     }
 

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::styles::BuiltInStyle;
+
 /// Where a new publication goes: `(project root, publication folder)`.
 ///
 /// `sources/<name>` (anywhere) is a publication of the project above `sources/`; any other
@@ -21,17 +23,16 @@ pub fn locate(dir: &Path) -> Result<(PathBuf, PathBuf)> {
 }
 
 /// Writes the starter files of a publication in `style`; refuses to touch an existing folder.
-pub fn create(publication_dir: &Path, style: &str, date: &str) -> Result<Vec<PathBuf>> {
+pub fn create(publication_dir: &Path, style: BuiltInStyle, date: &str) -> Result<Vec<PathBuf>> {
     if publication_dir.exists()
         && fs::read_dir(publication_dir).map(|mut d| d.next().is_some()).unwrap_or(true)
     {
         bail!("{} exists and is not empty; presse new never overwrites", publication_dir.display());
     }
     let files = match style {
-        "cahiers" => cahiers(),
-        "newsletter" => newsletter(),
-        "default" => plain(),
-        other => bail!("no starter for the style `{other}`; use cahiers, newsletter or default"),
+        BuiltInStyle::Cahiers => cahiers(),
+        BuiltInStyle::Newsletter => newsletter(),
+        BuiltInStyle::Default => plain(),
     };
     let mut written = Vec::new();
     let manifest = manifest(style, date);
@@ -45,12 +46,15 @@ pub fn create(publication_dir: &Path, style: &str, date: &str) -> Result<Vec<Pat
     Ok(written)
 }
 
-fn manifest(style: &str, date: &str) -> String {
+fn manifest(style: BuiltInStyle, date: &str) -> String {
     let (title, subtitle) = match style {
-        "cahiers" => ("Paris, les cahiers de la métropole", "Le thème du numéro"),
-        "newsletter" => ("Paris métropolitaine", "La lettre de la coopération métropolitaine"),
-        _ => ("Titre de la publication", "Sous-titre"),
+        BuiltInStyle::Cahiers => ("Paris, les cahiers de la métropole", "Le thème du numéro"),
+        BuiltInStyle::Newsletter => {
+            ("Paris métropolitaine", "La lettre de la coopération métropolitaine")
+        }
+        BuiltInStyle::Default => ("Titre de la publication", "Sous-titre"),
     };
+    let style = style.name();
     format!(
         "# What the publication is; README.md lists every field.\n\
          title = \"{title}\"\nsubtitle = \"{subtitle}\"\nnumber = 1\ndate = \"{date}\"\n\
@@ -129,7 +133,7 @@ mod tests {
     fn an_existing_folder_is_never_overwritten() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("x.md"), "mine").unwrap();
-        assert!(create(tmp.path(), "cahiers", "2012-01-01").is_err());
+        assert!(create(tmp.path(), BuiltInStyle::Cahiers, "2012-01-01").is_err());
         assert_eq!(fs::read_to_string(tmp.path().join("x.md")).unwrap(), "mine");
     }
 }

@@ -3,39 +3,72 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
-use crate::load::read_text;
-use crate::model::{Pos, Publication};
+use crate::diag::{Diagnostic, Pos, pos_of_offset};
+use crate::files::read_text;
+use crate::model::Publication;
 
-/// A preset built into presse.
+/// A style preset built into presse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltInStyle {
+    /// A plain book.
+    Default,
+    /// A magazine issue, after *Paris, les cahiers de la métropole*.
+    Cahiers,
+    /// A monthly newsletter, after *Paris métropolitaine*.
+    Newsletter,
+}
+
+/// The files of a built-in style.
 struct BuiltIn {
-    name: &'static str,
     template: &'static str,
     css: &'static str,
     preset: &'static str,
 }
 
-/// The presets built into presse.
-const BUILT_IN: [BuiltIn; 3] = [
-    BuiltIn {
-        name: "default",
-        template: include_str!("../styles/default/template.typ"),
-        css: include_str!("../styles/default/epub.css"),
-        preset: include_str!("../styles/default/preset.toml"),
-    },
-    BuiltIn {
-        name: "cahiers",
-        template: include_str!("../styles/cahiers/template.typ"),
-        css: include_str!("../styles/cahiers/epub.css"),
-        preset: include_str!("../styles/cahiers/preset.toml"),
-    },
-    BuiltIn {
-        name: "newsletter",
-        template: include_str!("../styles/newsletter/template.typ"),
-        css: include_str!("../styles/newsletter/epub.css"),
-        preset: include_str!("../styles/newsletter/preset.toml"),
-    },
-];
+impl BuiltInStyle {
+    /// Every built-in style, the default first.
+    pub const ALL: [BuiltInStyle; 3] =
+        [BuiltInStyle::Default, BuiltInStyle::Cahiers, BuiltInStyle::Newsletter];
+
+    /// Its name, as `publication.toml` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BuiltInStyle::Default => "default",
+            BuiltInStyle::Cahiers => "cahiers",
+            BuiltInStyle::Newsletter => "newsletter",
+        }
+    }
+
+    /// The built-in style of this name.
+    pub fn named(name: &str) -> Option<BuiltInStyle> {
+        BuiltInStyle::ALL.into_iter().find(|style| style.name() == name)
+    }
+
+    /// Its options, with their defaults and what each does: the text of its `preset.toml`.
+    pub fn preset(self) -> &'static str {
+        self.files().preset
+    }
+
+    fn files(self) -> BuiltIn {
+        match self {
+            BuiltInStyle::Default => BuiltIn {
+                template: include_str!("../styles/default/template.typ"),
+                css: include_str!("../styles/default/epub.css"),
+                preset: include_str!("../styles/default/preset.toml"),
+            },
+            BuiltInStyle::Cahiers => BuiltIn {
+                template: include_str!("../styles/cahiers/template.typ"),
+                css: include_str!("../styles/cahiers/epub.css"),
+                preset: include_str!("../styles/cahiers/preset.toml"),
+            },
+            BuiltInStyle::Newsletter => BuiltIn {
+                template: include_str!("../styles/newsletter/template.typ"),
+                css: include_str!("../styles/newsletter/epub.css"),
+                preset: include_str!("../styles/newsletter/preset.toml"),
+            },
+        }
+    }
+}
 
 /// A style resolved for one publication.
 #[derive(Debug, Clone)]
@@ -52,14 +85,12 @@ pub struct Style {
     pub options: toml::Table,
 }
 
-/// The built-in presets: (name, the text of their `preset.toml`).
-pub fn built_in() -> Vec<(&'static str, &'static str)> {
-    BUILT_IN.iter().map(|b| (b.name, b.preset)).collect()
-}
-
 /// The texts of every built-in style: a stamp of the inputs hashes them.
 pub fn built_in_texts() -> impl Iterator<Item = &'static str> {
-    BUILT_IN.iter().flat_map(|b| [b.template, b.css, b.preset])
+    BuiltInStyle::ALL
+        .into_iter()
+        .map(BuiltInStyle::files)
+        .flat_map(|b| [b.template, b.css, b.preset])
 }
 
 /// The style a publication asks for: the project's `styles/<name>/` first, then a built-in one.
@@ -101,12 +132,12 @@ fn find(root: &Path, publication: &Publication) -> Result<Style, Diagnostic> {
     let dir = Path::new("styles").join(name);
     let safe_name =
         !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
-    let built_in = BUILT_IN.iter().find(|b| b.name == name);
+    let built_in = BuiltInStyle::named(name).map(BuiltInStyle::files);
     if safe_name && root.join(dir.join("template.typ")).is_file() {
         let template = read_text(root, &dir.join("template.typ"))?;
         let css = match root.join(dir.join("epub.css")).is_file() {
             true => read_text(root, &dir.join("epub.css"))?,
-            false => built_in.map_or(BUILT_IN[0].css, |b| b.css).to_string(),
+            false => built_in.unwrap_or(BuiltInStyle::Default.files()).css.to_string(),
         };
         let preset_path = dir.join("preset.toml");
         let options = match root.join(&preset_path).is_file() {
@@ -129,7 +160,7 @@ fn find(root: &Path, publication: &Publication) -> Result<Style, Diagnostic> {
         return Ok(Style { name: name.clone(), template, origin, css, options });
     }
     let manifest = publication.dir.join("publication.toml");
-    let names: Vec<&str> = BUILT_IN.iter().map(|b| b.name).collect();
+    let names: Vec<&str> = BuiltInStyle::ALL.iter().map(|b| b.name()).collect();
     Err(Diagnostic::error(
         &manifest,
         publication.manifest.key_pos("style"),
@@ -144,7 +175,7 @@ fn find(root: &Path, publication: &Publication) -> Result<Style, Diagnostic> {
 
 fn parse_preset(text: &str, file: &Path) -> Result<toml::Table, Diagnostic> {
     text.parse::<toml::Table>().map_err(|err| {
-        let pos = err.span().map_or(Pos::new(1, 1), |s| crate::diag::pos_of_offset(text, s.start));
+        let pos = err.span().map_or(Pos::new(1, 1), |s| pos_of_offset(text, s.start));
         Diagnostic::error(file, pos, err.message().trim().to_string()).with_code("bad-preset")
     })
 }
@@ -155,9 +186,10 @@ mod tests {
 
     #[test]
     fn every_built_in_preset_parses() {
-        for b in &BUILT_IN {
-            let options = parse_preset(b.preset, Path::new("p")).unwrap();
-            assert!(!options.is_empty(), "{} declares no option", b.name);
+        for style in BuiltInStyle::ALL {
+            let options = parse_preset(style.preset(), Path::new("p")).unwrap();
+            assert!(!options.is_empty(), "{} declares no option", style.name());
+            assert_eq!(BuiltInStyle::named(style.name()), Some(style));
         }
     }
 

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
+use crate::build::progress::{Progress, Verbosity};
+use crate::build::report::{MessageFormat, print_diagnostics};
 use crate::build::{BuildConfig, BuildReport, build_with, project_environment};
-use crate::progress::{Progress, Verbosity, print_diagnostics};
-use crate::report::MessageFormat;
-use crate::typst::world::Environment;
+use crate::pdf::Environment;
 
 /// The folders watched, under the project root.
 const WATCHED: [&str; 3] = ["sources", "styles", "fonts"];
@@ -278,10 +278,10 @@ fn rebuilt_lines(report: &BuildReport, verb: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut editions = report.editions.iter().peekable();
     while let Some(first) = editions.next() {
-        let (mut seconds, mut kinds) = (first.seconds, vec![extension(&first.path)]);
+        let (mut seconds, mut kinds) = (first.seconds, vec![first.edition.extension()]);
         while let Some(next) = editions.next_if(|e| e.publication == first.publication) {
             seconds = seconds.max(next.seconds);
-            kinds.push(extension(&next.path));
+            kinds.push(next.edition.extension());
         }
         lines.push(format!(
             "{verb} {} in {seconds:.2} s ({})",
@@ -292,14 +292,10 @@ fn rebuilt_lines(report: &BuildReport, verb: &str) -> Vec<String> {
     lines
 }
 
-fn extension(path: &Path) -> String {
-    path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::Edition;
+    use crate::build::{Edition, WrittenEdition};
 
     fn folders() -> Folders {
         Folders {
@@ -344,18 +340,19 @@ mod tests {
 
     #[test]
     fn each_publication_rebuilt_gets_one_line_with_its_time_and_editions() {
-        let edition = |publication: &str, file: &str, seconds| Edition {
+        let edition = |publication: &str, edition, seconds| WrittenEdition {
             publication: publication.into(),
-            path: PathBuf::from(file),
+            edition,
+            path: PathBuf::from(publication),
             bytes: 1,
             pages: None,
             seconds,
         };
         let report = BuildReport {
             editions: vec![
-                edition("a", "out/a/a.pdf", 0.5),
-                edition("a", "out/a/a.epub", 0.6),
-                edition("b", "out/b/b.epub", 0.2),
+                edition("a", Edition::Pdf, 0.5),
+                edition("a", Edition::Epub, 0.6),
+                edition("b", Edition::Epub, 0.2),
             ],
             ..BuildReport::default()
         };

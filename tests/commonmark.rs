@@ -11,8 +11,7 @@ use presse::typst::world::{Environment, Fonts};
 
 /// The spec examples: (number, line in spec.txt, Markdown).
 fn examples() -> Vec<(usize, usize, String)> {
-    let spec_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/commonmark/spec.txt");
+    let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/commonmark/spec.txt");
     let spec = std::fs::read_to_string(&spec_path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", spec_path.display()));
     let fence = "`".repeat(32);

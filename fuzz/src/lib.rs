@@ -5,11 +5,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use presse::diag::Diagnostics;
 use presse::epub::EpubOptions;
-use presse::model::{BlockKind, Publication};
+use presse::model::{BlockKind, Publication, RawFormat};
+use presse::pdf::{Environment, Fonts};
 use presse::styles::Style;
-use presse::typst::world::{Environment, Fonts};
 
 /// The name of the one publication of the harness's project.
 const PUBLICATION: &str = "fuzz";
@@ -59,8 +58,7 @@ impl Harness {
             Err(found) if found.has_errors() => return Ok(None),
             Err(_) => return Err("loading failed without an error".into()),
         };
-        let mut findings = Diagnostics::default();
-        Ok(Some(presse::passes::run(publication, &self.root, &mut findings)))
+        Ok(Some(presse::passes::run(publication, &self.root).output))
     }
 
     /// Markdown → model → typst → PDF: compiles without error unless a raw typst block is there.
@@ -68,20 +66,20 @@ impl Harness {
         let Some(publication) = self.prepare(input)? else {
             return Ok(());
         };
-        let mut found = Diagnostics::default();
-        let typeset =
-            presse::typst::typeset(&publication, &self.root, &self.env, &self.style, &mut found);
-        let pdf = typeset.and_then(|t| presse::typst::export_pdf(&t, &publication, &mut found));
+        let typeset = presse::pdf::typeset(&publication, &self.root, &self.env, &self.style);
+        let pdf = typeset.and_then(|t| presse::pdf::export_pdf(&t.output, &publication));
         // Forget old compilations, so that memory stays flat over millions of inputs.
         typst::comemo::evict(10);
         if has_raw_typst(&publication) {
             return Ok(());
         }
-        let errors: Vec<String> =
-            found.0.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
-        match (pdf, errors.is_empty()) {
-            (Some(_), true) => Ok(()),
-            _ => Err(format!("the typst presse emitted does not compile: {errors:#?}")),
+        match pdf {
+            Ok(_) => Ok(()),
+            Err(found) => {
+                let errors: Vec<String> =
+                    found.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+                Err(format!("the typst presse emitted does not compile: {errors:#?}"))
+            }
         }
     }
 
@@ -90,14 +88,11 @@ impl Harness {
         let Some(publication) = self.prepare(input)? else {
             return Ok(());
         };
-        let mut found = Diagnostics::default();
         let options = EpubOptions { cache_dir: None, ..EpubOptions::default() };
-        let epub = presse::epub::epub(&publication, &self.root, &self.style, &options, &mut found);
-        let Some(bytes) = epub else {
-            if found.has_errors() {
-                return Ok(());
-            }
-            return Err("no EPUB, and no error saying why".into());
+        let bytes = match presse::epub::epub(&publication, &self.root, &self.style, &options) {
+            Ok(made) => made.output,
+            Err(found) if found.has_errors() => return Ok(()),
+            Err(_) => return Err("no EPUB, and no error saying why".into()),
         };
         for (name, text) in xml_files(&bytes)? {
             check_xml(&name, &text)?;
@@ -112,7 +107,7 @@ fn has_raw_typst(publication: &Publication) -> bool {
     let mut found = false;
     for chapter in &mut publication.chapters {
         chapter.visit_blocks_mut(&mut |block| {
-            found |= matches!(&block.kind, BlockKind::Raw { format, .. } if format == "typst");
+            found |= matches!(&block.kind, BlockKind::Raw { format: RawFormat::Typst, .. });
         });
     }
     found

@@ -8,8 +8,11 @@ use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, GenericImageView, ImageFormat, ImageReader};
 use rayon::prelude::*;
 
+use super::EpubOptions;
 use super::xml::id_part;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Warned};
+use crate::files::{remove_stale_temporaries, write_atomic};
+use crate::limits;
 use crate::model::{ImageUse, Publication};
 
 /// Bumped whenever the conversion changes, so that cached images are made anew.
@@ -42,28 +45,24 @@ pub struct Images {
 }
 
 /// Reads, converts and caches every image of the publication, its cover included.
-pub fn process(
-    publication: &Publication,
-    root: &Path,
-    max_side: u32,
-    cache_dir: Option<&Path>,
-    diagnostics: &mut Diagnostics,
-) -> Images {
+pub fn process(publication: &Publication, root: &Path, options: &EpubOptions) -> Warned<Images> {
     let uses = publication.image_uses();
+    let (max_side, cache_dir) = (options.max_image_side, options.cache_dir.as_deref());
     if let Some(dir) = cache_dir {
-        crate::output::clean_shared_temporaries(dir);
+        remove_stale_temporaries(dir);
     }
     let converted: Vec<Result<EpubImage, Diagnostic>> =
         uses.par_iter().map(|image| convert_use(image, root, max_side, cache_dir)).collect();
     let mut images = Images::default();
+    let mut found = Diagnostics::default();
     for (image, result) in uses.iter().zip(converted) {
         match result {
             Ok(file) => images.add(&image.path, file),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+            Err(diagnostic) => found.push(diagnostic),
         }
     }
     images.cover = publication.cover.as_ref().and_then(|cover| images.hrefs.get(cover).cloned());
-    images
+    Warned::new(images, found)
 }
 
 impl Images {
@@ -127,7 +126,7 @@ fn cached_or_converted(
     let (bytes, extension) = convert(source, path, max_side)?;
     if let Some(file) = cached(extension) {
         // A cache that cannot be written only costs time on the next build.
-        let _ = crate::output::write_atomic(&file, &bytes);
+        let _ = write_atomic(&file, &bytes);
     }
     Ok((bytes, extension))
 }
@@ -147,17 +146,17 @@ pub fn convert(
     if is_flat(&resized) { encode_png(&resized) } else { encode_jpeg(&resized) }
 }
 
-/// Decodes an image within [`crate::limits`]: an image too large is refused from its header,
+/// Decodes an image within [`limits`]: an image too large is refused from its header,
 /// before any pixel memory is allocated.
 fn decode(source: &[u8]) -> Result<DynamicImage, String> {
     let reader = || ImageReader::new(Cursor::new(source)).with_guessed_format();
     let header = reader().map_err(|err| err.to_string())?;
     let (width, height) = header.into_dimensions().map_err(|err| err.to_string())?;
-    if let Some((message, _)) = crate::limits::image_too_large(width, height) {
+    if let Some((message, _)) = limits::image_too_large(width, height) {
         return Err(message);
     }
     let mut reader = reader().map_err(|err| err.to_string())?;
-    reader.limits(crate::limits::image_decode_limits());
+    reader.limits(limits::image_decode_limits());
     reader.decode().map_err(|err| err.to_string())
 }
 

@@ -1,5 +1,8 @@
 //! Words the EPUB writes itself (task states, note links, page names, dates), per language.
 
+use crate::date::Date;
+use crate::lang::Lang;
+
 /// Words the EPUB writes itself, in the book's language.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels {
@@ -26,9 +29,9 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// French labels for `fr…` languages, English ones otherwise.
-    pub fn for_language(lang: &str) -> Labels {
-        if lang.to_ascii_lowercase().starts_with("fr") {
+    /// French labels for French, English ones for any other language.
+    pub fn for_language(lang: &Lang) -> Labels {
+        if lang.is_french() {
             Labels {
                 done: "fait",
                 todo: "à faire",
@@ -86,12 +89,13 @@ impl Labels {
 
 impl Labels {
     /// A date written out in the book's language.
-    pub fn long_date(&self, date: crate::manifest::Date) -> String {
-        let month = self.months[usize::from(date.month.clamp(1, 12)) - 1];
-        match (self.day_first, date.day) {
-            (true, 1) => format!("1er {month} {}", date.year),
-            (true, day) => format!("{day} {month} {}", date.year),
-            (false, day) => format!("{month} {day}, {}", date.year),
+    pub fn long_date(&self, date: Date) -> String {
+        let month = self.months[usize::from(date.month().clamp(1, 12)) - 1];
+        let year = date.year();
+        match (self.day_first, date.day()) {
+            (true, 1) => format!("1er {month} {year}"),
+            (true, day) => format!("{day} {month} {year}"),
+            (false, day) => format!("{month} {day}, {year}"),
         }
     }
 }
@@ -99,16 +103,14 @@ impl Labels {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::Date;
 
     #[test]
     fn dates_are_written_out_in_the_book_language() {
         let date = |s| Date::parse(s).unwrap();
-        assert_eq!(
-            Labels::for_language("fr-FR").long_date(date("2026-11-01")),
-            "1er novembre 2026"
-        );
-        assert_eq!(Labels::for_language("fr").long_date(date("2026-08-26")), "26 août 2026");
-        assert_eq!(Labels::for_language("en").long_date(date("2026-11-26")), "November 26, 2026");
+        let labels = |tag| Labels::for_language(&Lang::parse(tag).unwrap());
+        assert_eq!(labels("fr-FR").long_date(date("2026-11-01")), "1er novembre 2026");
+        assert_eq!(labels("fr").long_date(date("2026-08-26")), "26 août 2026");
+        assert_eq!(labels("en").long_date(date("2026-11-26")), "November 26, 2026");
+        assert_eq!(labels("fro").contents, "Contents", "Old French is not French");
     }
 }

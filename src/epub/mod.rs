@@ -1,21 +1,24 @@
 //! The EPUB edition: model → XHTML chapters + CSS + images → epub-builder → normalised zip.
 
-pub mod anchors;
-pub mod images;
-pub mod labels;
-pub mod normalise;
-pub mod package;
-pub mod sanitise;
-pub mod xhtml;
-pub mod xml;
+mod anchors;
+mod images;
+mod labels;
+mod normalise;
+mod package;
+mod sanitise;
+mod xhtml;
+mod xml;
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Pos, Publication};
+use crate::date::edition_timestamp;
+use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned};
+use crate::model::Publication;
 use crate::styles::Style;
+use anchors::{Anchors, chapter_file};
+use labels::Labels;
 use normalise::Fixes;
-use xhtml::{Anchors, Book, Labels, Page};
+use xhtml::{Book, Page};
 
 /// How the EPUB edition is made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,41 +35,20 @@ impl Default for EpubOptions {
     }
 }
 
-/// Writes the EPUB edition of a prepared publication; findings go to `diagnostics`.
+/// The EPUB edition of a prepared publication, with what was found while making it.
 pub fn epub(
     publication: &Publication,
     root: &Path,
     style: &Style,
     options: &EpubOptions,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Outcome<Vec<u8>> {
     let mut found = Diagnostics::default();
-    let bytes = build(publication, root, style, options, &mut found);
-    let failed = found.has_errors();
-    diagnostics.extend(found);
-    bytes.filter(|_| !failed)
-}
-
-fn build(
-    publication: &Publication,
-    root: &Path,
-    style: &Style,
-    options: &EpubOptions,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<u8>> {
-    let lang = publication.manifest.lang.as_str();
-    let labels = Labels::for_language(lang);
-    let images = images::process(
-        publication,
-        root,
-        options.max_image_side,
-        options.cache_dir.as_deref(),
-        diagnostics,
-    );
-    let pages = chapter_pages(publication, &images, diagnostics);
-    if diagnostics.has_errors() {
-        return None;
+    let images = images::process(publication, root, options).into_output(&mut found);
+    let pages = chapter_pages(publication, &images).into_output(&mut found);
+    if found.has_errors() {
+        return Err(found);
     }
+    let labels = Labels::for_language(&publication.manifest.lang);
     let (front, front_is_cover) = package::front_page(publication, &images, labels);
     let contents = package::Contents {
         publication,
@@ -76,60 +58,42 @@ fn build(
         pages: &pages,
         images: &images,
         labels,
+        modified: edition_timestamp(publication.manifest.date),
     };
     let manifest_file = publication.dir.join("publication.toml");
-    let fail = |message: String| {
-        Diagnostic::error(&manifest_file, Pos::default(), message)
-            .with_hint("this is a bug in presse's EPUB writer; please report it with the sources")
-    };
-    let raw = package::assemble(&contents)
-        .map_err(|err| diagnostics.push(fail(format!("EPUB packaging: {err}"))))
-        .ok()?;
+    let fail =
+        |message: String| -> Diagnostics {
+            let mut all = found.clone();
+            all.push(Diagnostic::error(&manifest_file, Pos::default(), message).with_hint(
+                "this is a bug in presse's EPUB writer; please report it with the sources",
+            ));
+            all
+        };
+    let raw = package::assemble(&contents).map_err(|err| fail(format!("EPUB packaging: {err}")))?;
     let fixes = Fixes {
         identifier: publication.manifest.stable_identifier(),
-        lang: lang.to_string(),
-        modified: modified_date(publication),
+        lang: publication.manifest.lang.to_string(),
         metadata: package::metadata(publication, &images),
     };
     let filled: Vec<(String, &[u8])> =
         images.files.iter().map(|i| (format!("OEBPS/{}", i.href), i.bytes.as_slice())).collect();
-    normalise::normalise(&raw, &fixes, &filled)
-        .map_err(|err| diagnostics.push(fail(format!("EPUB normalisation: {err}"))))
-        .ok()
+    let bytes = normalise::normalise(&raw, &fixes, &filled)
+        .map_err(|err| fail(format!("EPUB normalisation: {err}")))?;
+    Ok(Warned::new(bytes, found))
 }
 
 /// Every chapter as an XHTML page, links resolved across the book.
-fn chapter_pages(
-    publication: &Publication,
-    images: &images::Images,
-    diagnostics: &mut Diagnostics,
-) -> Vec<Page> {
-    let files: Vec<String> = publication
-        .chapters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| xhtml::chapter_file(i, &c.slug))
-        .collect();
+fn chapter_pages(publication: &Publication, images: &images::Images) -> Warned<Vec<Page>> {
+    let files: Vec<String> =
+        publication.chapters.iter().enumerate().map(|(i, c)| chapter_file(i, &c.slug)).collect();
     let anchors = Anchors::new(&publication.chapters, &files);
     let book = Book { lang: &publication.manifest.lang, anchors: &anchors, images: &images.hrefs };
-    publication
+    let mut found = Diagnostics::default();
+    let pages = publication
         .chapters
         .iter()
         .zip(&files)
-        .map(|(chapter, file)| xhtml::chapter_page(chapter, file, &book, diagnostics))
-        .collect()
-}
-
-/// `dcterms:modified`: `SOURCE_DATE_EPOCH` when set, else the publication date, at UTC.
-pub fn modified_date(publication: &Publication) -> String {
-    let date = crate::typst::build_date(publication);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        date.year().unwrap_or(1970),
-        date.month().unwrap_or(1),
-        date.day().unwrap_or(1),
-        date.hour().unwrap_or(0),
-        date.minute().unwrap_or(0),
-        date.second().unwrap_or(0)
-    )
+        .map(|(chapter, file)| xhtml::chapter_page(chapter, file, &book).into_output(&mut found))
+        .collect();
+    Warned::new(pages, found)
 }

@@ -1,9 +1,11 @@
 //! The EPUB package through epub-builder: pages, images, stylesheet, contents and metadata.
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+use time::OffsetDateTime;
 
 use super::images::Images;
-use super::xhtml::{Labels, Page, document};
+use super::labels::Labels;
+use super::xhtml::{Page, document};
 use super::xml::{allowed_chars, text};
 use crate::model::Publication;
 
@@ -26,6 +28,8 @@ pub struct Contents<'a> {
     pub images: &'a Images,
     /// Words in the book's language.
     pub labels: Labels,
+    /// When the book was last changed (`dcterms:modified`).
+    pub modified: OffsetDateTime,
 }
 
 /// Builds the EPUB with epub-builder (before normalisation).
@@ -36,7 +40,8 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     // epub-builder escapes markup, not the characters XML forbids: those are dropped here.
     builder.set_title(allowed_chars(&manifest.title));
     manifest.authors.iter().for_each(|author| builder.add_author(allowed_chars(author)));
-    builder.add_language(manifest.lang.clone());
+    builder.add_language(manifest.lang.to_string());
+    builder.set_modified_date(modified_date(contents.modified));
     builder.set_generator(format!("presse {}", env!("CARGO_PKG_VERSION")));
     builder.set_toc_name(contents.labels.contents);
     manifest.description.iter().for_each(|d| builder.add_description(allowed_chars(d)));
@@ -71,6 +76,12 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A moment as epub-builder takes it; a moment chrono cannot hold (past the year 262143) is
+/// stamped as the Unix epoch.
+fn modified_date(moment: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(moment.unix_timestamp(), 0).unwrap_or_default()
+}
+
 /// A chapter's entry in the table of contents, its headings nested by level below it.
 pub fn toc_element(page: &Page) -> TocElement {
     let mut element = TocElement::new(&page.file, allowed_chars(&page.title));
@@ -102,7 +113,7 @@ pub fn front_page(publication: &Publication, images: &Images, labels: Labels) ->
         }
         None => (labels.title_page, title_page_body(publication, labels), false),
     };
-    let xhtml = document(&manifest.lang, title, &body);
+    let xhtml = document(manifest.lang.as_str(), title, &body);
     (
         Page { file: FRONT_FILE.to_string(), title: title.to_string(), xhtml, toc: Vec::new() },
         is_cover,

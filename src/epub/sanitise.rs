@@ -5,6 +5,7 @@
 //! opened is closed, stray closing tags are dropped, and what was dropped is reported.
 
 use super::xml;
+use crate::url::is_safe_url;
 
 /// Where the HTML stands: between blocks (flow content) or inside a paragraph (phrasing only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,18 +254,6 @@ pub fn sanitise(
     (out, sanitiser.take_dropped())
 }
 
-/// Whether an external link may be followed from an e-book: http(s), mailto and tel only,
-/// however the scheme is disguised (case, spaces, control characters).
-pub fn is_safe_url(url: &str) -> bool {
-    let scheme: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .take_while(|c| *c != ':')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    url.contains(':') && ["http", "https", "mailto", "tel"].contains(&scheme.as_str())
-}
-
 /// One parsed tag.
 #[derive(Debug, PartialEq)]
 struct Tag {
@@ -338,70 +327,10 @@ fn attribute_value(text: &str) -> Option<(String, &str)> {
     Some((text[..end].to_string(), &text[end..]))
 }
 
-/// Named entities HTML writers commonly use; others stay as written text.
-const ENTITIES: [(&str, char); 24] = [
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-    ("nbsp", '\u{A0}'),
-    ("shy", '\u{AD}'),
-    ("ndash", '–'),
-    ("mdash", '—'),
-    ("hellip", '…'),
-    ("laquo", '«'),
-    ("raquo", '»'),
-    ("lsquo", '‘'),
-    ("rsquo", '’'),
-    ("ldquo", '“'),
-    ("rdquo", '”'),
-    ("thinsp", '\u{2009}'),
-    ("copy", '©'),
-    ("reg", '®'),
-    ("euro", '€'),
-    ("eacute", 'é'),
-    ("egrave", 'è'),
-    ("agrave", 'à'),
-    ("ccedil", 'ç'),
-];
-
-/// Replaces character references by the characters they stand for.
+/// Replaces character references (every named one of HTML, and numeric ones) by the
+/// characters they stand for; a reference HTML does not know stays as written.
 fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        match rest
-            .find(';')
-            .filter(|end| *end <= 12)
-            .and_then(|end| Some((entity(&rest[1..end])?, end)))
-        {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    let number =
-        |digits: &str, radix| u32::from_str_radix(digits, radix).ok().and_then(char::from_u32);
-    if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-        return number(hex, 16);
-    }
-    if let Some(decimal) = name.strip_prefix('#') {
-        return number(decimal, 10);
-    }
-    ENTITIES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+    html_escape::decode_html_entities(text).into_owned()
 }
 
 #[cfg(test)]
@@ -463,6 +392,9 @@ mod tests {
     fn entities_become_characters_and_voids_close_themselves() {
         let (out, _) = clean("a&nbsp;b &eacute;&#233;&#xE9; &unknown; ]]> <br>", Context::Inline);
         assert_eq!(out, "a\u{A0}b ééé &amp;unknown; ]]&gt; <br/>");
+        let (out, _) =
+            clean("<span title=\"for&ecirc;t &oelig;uvre\">&Ccedil;a</span>", Context::Inline);
+        assert_eq!(out, "<span title=\"forêt œuvre\">Ça</span>");
     }
 
     #[test]

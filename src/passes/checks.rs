@@ -1,14 +1,16 @@
 //! Findings that change nothing in the model: footnotes without their partner, empty chapters
 //! and images without alternative text, reported alike by `presse build` and `presse check`.
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{BlockKind, Chapter, InlineKind, LooseNote, NoteProblem, Pos, Publication};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::model::{BlockKind, Chapter, InlineKind, LooseNote, NoteProblem, Publication};
 
-/// The code of an image without alternative text, which `--strict` makes an error.
+/// The code of an image without alternative text, which `--strict` makes an error
+/// ([`Diagnostics::escalate`]).
 pub const MISSING_ALT: &str = "missing-alt";
 
 /// Reports what would silently go missing or wrong in the editions.
-pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publication {
+pub fn run(mut publication: Publication) -> Warned<Publication> {
+    let mut diagnostics = Diagnostics::default();
     for chapter in &mut publication.chapters {
         if chapter.blocks.is_empty() {
             diagnostics.push(empty_chapter(chapter));
@@ -16,9 +18,9 @@ pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publi
         for note in &chapter.loose_notes {
             diagnostics.push(loose_note(chapter, note));
         }
-        missing_alt_texts(chapter, diagnostics);
+        missing_alt_texts(chapter, &mut diagnostics);
     }
-    publication
+    Warned::new(publication, diagnostics)
 }
 
 fn empty_chapter(chapter: &Chapter) -> Diagnostic {
@@ -79,29 +81,14 @@ fn missing_alt_texts(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
     });
 }
 
-/// Under `--strict`, images without alternative text are errors: turns the warnings found
-/// into errors and says whether there were any.
-pub fn escalate_missing_alt(diagnostics: &mut Diagnostics) -> bool {
-    let mut escalated = false;
-    for diagnostic in &mut diagnostics.0 {
-        if diagnostic.code == MISSING_ALT && !diagnostic.is_error() {
-            diagnostic.severity = crate::diag::Severity::Error;
-            escalated = true;
-        }
-    }
-    escalated
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::load::from_markdown;
 
     fn findings(markdown: &str) -> Vec<String> {
-        let mut diagnostics = Diagnostics::default();
-        run(from_markdown(markdown), &mut diagnostics);
-        diagnostics
-            .0
+        run(from_markdown(markdown))
+            .findings
             .iter()
             .map(|d| format!("{}:{}:{}", d.pos.line, d.pos.column, d.code))
             .collect()
@@ -123,16 +110,5 @@ mod tests {
     fn images_without_alt_text_are_reported_inline_and_as_figures() {
         let md = "![](a.png)\n\nUn ![ ](b.png) et ![c](c.png).\n";
         assert_eq!(findings(md), ["1:1:missing-alt", "3:4:missing-alt"]);
-    }
-
-    #[test]
-    fn strict_turns_only_missing_alt_warnings_into_errors() {
-        let mut diagnostics = Diagnostics::default();
-        run(from_markdown("![](a.png)\n\n[^u]: U.\n"), &mut diagnostics);
-        assert!(escalate_missing_alt(&mut diagnostics));
-        let errors: Vec<_> =
-            diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code()).collect();
-        assert_eq!(errors, [MISSING_ALT]);
-        assert!(!escalate_missing_alt(&mut diagnostics), "already errors");
     }
 }

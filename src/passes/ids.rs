@@ -1,13 +1,17 @@
 //! Heading ids unique across the publication, and links inside it resolved to those ids.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Warned};
 use crate::model::{BlockKind, Chapter, InlineKind, LinkTarget, Publication, plain_text};
+use crate::paths::normalise;
+use crate::slug::slugify;
+use crate::url::percent_decode;
 
 /// Gives every heading a unique id, then resolves every local link to an anchor.
-pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publication {
+pub fn run(mut publication: Publication) -> Warned<Publication> {
+    let mut diagnostics = Diagnostics::default();
     let mut taken: HashSet<String> = HashSet::new();
     for chapter in &mut publication.chapters {
         chapter.slug = unique(&chapter.slug, &mut taken);
@@ -15,16 +19,16 @@ pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publi
     let anchors: Vec<HashMap<String, String>> = publication
         .chapters
         .iter_mut()
-        .map(|chapter| assign_heading_ids(chapter, &mut taken, diagnostics))
+        .map(|chapter| assign_heading_ids(chapter, &mut taken, &mut diagnostics))
         .collect();
     let chapter_paths: Vec<PathBuf> = publication.chapters.iter().map(|c| c.path.clone()).collect();
     let slugs: Vec<String> = publication.chapters.iter().map(|c| c.slug.clone()).collect();
     for (index, chapter) in publication.chapters.iter_mut().enumerate() {
         let resolver =
             Resolver { chapter_paths: &chapter_paths, slugs: &slugs, anchors: &anchors, index };
-        resolve_links(chapter, &resolver, diagnostics);
+        resolve_links(chapter, &resolver, &mut diagnostics);
     }
-    publication
+    Warned::new(publication, diagnostics)
 }
 
 /// Assigns ids to the chapter's headings; returns the map from written id to unique id.
@@ -70,54 +74,6 @@ fn unique(base: &str, taken: &mut HashSet<String>) -> String {
     }
     taken.insert(candidate.clone());
     candidate
-}
-
-/// An anchor made of ASCII letters, digits and hyphens, from any text.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(fold_accent) {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            slug.push(c.to_ascii_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '.' || c == '\'' || c == '’')
-            && !slug.is_empty()
-            && !slug.ends_with('-')
-        {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    match slug.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => slug.to_string(),
-        Some(_) => format!("s-{slug}"),
-        None => String::new(),
-    }
-}
-
-/// Latin letters with diacritics fold to their base letters; other characters pass.
-fn fold_accent(c: char) -> Vec<char> {
-    let folded = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "A",
-        'ç' => "c",
-        'Ç' => "C",
-        'è' | 'é' | 'ê' | 'ë' => "e",
-        'È' | 'É' | 'Ê' | 'Ë' => "E",
-        'ì' | 'í' | 'î' | 'ï' => "i",
-        'Ì' | 'Í' | 'Î' | 'Ï' => "I",
-        'ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => "o",
-        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => "O",
-        'ù' | 'ú' | 'û' | 'ü' => "u",
-        'Ù' | 'Ú' | 'Û' | 'Ü' => "U",
-        'ÿ' => "y",
-        'œ' => "oe",
-        'Œ' => "OE",
-        'æ' => "ae",
-        'Æ' => "AE",
-        'ß' => "ss",
-        _ => return vec![c],
-    };
-    folded.chars().collect()
 }
 
 struct Resolver<'a> {
@@ -169,55 +125,9 @@ fn resolve_links(chapter: &mut Chapter, resolver: &Resolver, diagnostics: &mut D
     });
 }
 
-/// Removes `.` and resolves `..` without touching the file system.
-pub fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` escapes in a link or image path.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_ascii_and_start_with_a_letter() {
-        assert_eq!(
-            slugify("Le Schéma directeur d’Île-de-France"),
-            "le-schema-directeur-d-ile-de-france"
-        );
-        assert_eq!(slugify("2011 en chiffres"), "s-2011-en-chiffres");
-        assert_eq!(slugify("« ! »"), "");
-    }
 
     #[test]
     fn ids_are_made_unique() {
@@ -225,12 +135,5 @@ mod tests {
         assert_eq!(unique("a", &mut taken), "a");
         assert_eq!(unique("a", &mut taken), "a-1");
         assert_eq!(unique("", &mut taken), "section");
-    }
-
-    #[test]
-    fn paths_normalise_and_decode() {
-        assert_eq!(normalise(Path::new("sources/p/./x/../b.md")), PathBuf::from("sources/p/b.md"));
-        assert_eq!(percent_decode("mon%20fichier.md"), "mon fichier.md");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

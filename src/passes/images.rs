@@ -7,22 +7,20 @@ use std::path::{Path, PathBuf};
 
 use image::{ImageFormat, ImageReader};
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{BlockKind, Image, InlineKind, Pos, Publication};
-use crate::passes::ids::{normalise, percent_decode};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::model::{BlockKind, Image, InlineKind, Publication};
+use crate::paths::{Refusal, inside_project, normalise};
+use crate::url::percent_decode;
 
 /// The image formats both editions can carry.
 pub const FORMATS: [&str; 6] = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
 /// Sets `path` on every image whose file exists inside the project and reads as an image;
 /// reports the others.
-pub fn run(
-    mut publication: Publication,
-    root: &Path,
-    diagnostics: &mut Diagnostics,
-) -> Publication {
+pub fn run(mut publication: Publication, root: &Path) -> Warned<Publication> {
+    let mut diagnostics = Diagnostics::default();
     let mut files = Files::default();
-    publication.cover = cover(&publication, root, &mut files, diagnostics);
+    publication.cover = cover(&publication, root, &mut files, &mut diagnostics);
     for chapter in &mut publication.chapters {
         let file = chapter.path.clone();
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -41,7 +39,7 @@ pub fn run(
             }
         });
     }
-    publication
+    Warned::new(publication, diagnostics)
 }
 
 /// The manifest's cover image, checked like any image, relative to the publication folder.
@@ -186,23 +184,18 @@ pub fn resolve(root: &Path, dir: &Path, src: &str) -> Result<PathBuf, (String, S
     if path.as_os_str().is_empty() || !path.starts_with("sources") {
         return Err(outside());
     }
-    let canonical_root = root.canonicalize().map_err(|_| outside())?;
-    let real = root.join(&path).canonicalize().map_err(|_| {
-        (
+    inside_project(root, &path).map_err(|refusal| match refusal {
+        Refusal::Outside => outside(),
+        Refusal::Unreachable(_) => (
             format!("the image `{src}` does not exist"),
             format!("no file at {}; check the name and the folder", path.display()),
-        )
-    })?;
-    if !real.starts_with(&canonical_root) {
-        return Err(outside());
-    }
-    // A folder, a named pipe or a device is no image; reading a pipe would wait for ever.
-    if !real.is_file() {
-        return Err((
+        ),
+        // A folder, a named pipe or a device is no image; reading a pipe would wait for ever.
+        Refusal::Folder | Refusal::Special => (
             format!("the image `{src}` is not a file"),
             format!("{} is a folder or a special file; link an image file", path.display()),
-        ));
-    }
+        ),
+    })?;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if !FORMATS.contains(&extension.as_str()) {
         return Err((

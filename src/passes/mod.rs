@@ -1,21 +1,26 @@
 //! Passes over the document model: each takes a publication and returns it, findings aside.
 
-pub mod checks;
-pub mod ids;
-pub mod images;
-pub mod typography;
-pub mod urls;
+mod checks;
+mod ids;
+mod images;
+mod typography;
+mod urls;
 
 use std::path::Path;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Warned};
 use crate::model::Publication;
 
-/// Runs every pass, in order, as both editions need them.
-pub fn run(publication: Publication, root: &Path, diagnostics: &mut Diagnostics) -> Publication {
-    let publication = typography::run(publication, diagnostics);
-    let publication = ids::run(publication, diagnostics);
-    let publication = urls::run(publication, diagnostics);
-    let publication = images::run(publication, root, diagnostics);
-    checks::run(publication, diagnostics)
+pub use checks::MISSING_ALT;
+
+/// Runs every pass, in order, as both editions need them. Every pass runs even when one finds
+/// an error, so that one run reports everything.
+pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {
+    let mut found = Diagnostics::default();
+    let publication = typography::run(publication);
+    let publication = ids::run(publication).into_output(&mut found);
+    let publication = urls::run(publication).into_output(&mut found);
+    let publication = images::run(publication, root).into_output(&mut found);
+    let publication = checks::run(publication).into_output(&mut found);
+    Warned::new(publication, found)
 }

@@ -18,9 +18,11 @@
 mod numbers;
 mod rules;
 
-use crate::diag::Diagnostics;
-use crate::model::{Block, BlockKind, Chapter, Inline, InlineKind, Pos, Publication, plain_text};
 use rayon::prelude::*;
+
+use crate::diag::Pos;
+use crate::lang::Lang;
+use crate::model::{Block, BlockKind, Chapter, Inline, InlineKind, Publication, plain_text};
 use rules::{BREAK, Cell, OBJECT};
 
 /// Which typographic rules a language gets.
@@ -35,13 +37,14 @@ pub enum Language {
 }
 
 impl Language {
-    /// The rules for a BCP 47 language tag.
-    pub fn of(tag: &str) -> Language {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        match primary.to_ascii_lowercase().as_str() {
-            "fr" => Language::French,
-            "en" => Language::English,
-            _ => Language::Other,
+    /// The rules for a language.
+    pub fn of(lang: &Lang) -> Language {
+        if lang.is_french() {
+            Language::French
+        } else if lang.is_english() {
+            Language::English
+        } else {
+            Language::Other
         }
     }
 
@@ -65,14 +68,14 @@ impl Language {
 }
 
 /// Applies the typographic rules of each chapter's language to its text.
-pub fn run(mut publication: Publication, _diagnostics: &mut Diagnostics) -> Publication {
+pub fn run(mut publication: Publication) -> Publication {
     let lang = publication.manifest.lang.clone();
     publication.chapters.par_iter_mut().for_each(|chapter| {
         if chapter.front.typography == Some(false) {
             return;
         }
-        let tag = chapter.front.lang.as_deref().unwrap_or(&lang);
-        *chapter = with_rules(chapter, Language::of(tag));
+        let lang = chapter.front.lang.as_ref().unwrap_or(&lang);
+        *chapter = with_rules(chapter, Language::of(lang));
     });
     let language = Language::of(&publication.manifest.lang);
     let manifest = &mut publication.manifest;
@@ -158,11 +161,6 @@ pub fn apply_to_text(language: Language, text: &str) -> String {
     let mut cells: Vec<Cell> = text.chars().map(|ch| Cell::text(ch, 0)).collect();
     rules::lock_addresses(&mut cells);
     language.rewrite(cells).into_iter().map(|cell| cell.ch).collect()
-}
-
-/// The French rules on a plain text (see [`apply_to_text`]).
-pub fn french(text: &str) -> String {
-    apply_to_text(Language::French, text)
 }
 
 /// Appends the characters of `inlines`, one text run after another, to `cells`.
@@ -429,12 +427,17 @@ mod tests {
 
     #[test]
     fn language_tags_choose_the_rules() {
-        assert_eq!(Language::of("fr"), Language::French);
-        assert_eq!(Language::of("fr-CA"), Language::French);
-        assert_eq!(Language::of("FR_be"), Language::French);
-        assert_eq!(Language::of("en-GB"), Language::English);
-        assert_eq!(Language::of("de"), Language::Other);
-        assert_eq!(Language::of("fro"), Language::Other);
+        let of = |tag| Language::of(&Lang::parse(tag).unwrap());
+        assert_eq!(of("fr"), Language::French);
+        assert_eq!(of("fr-CA"), Language::French);
+        assert_eq!(of("FR-be"), Language::French);
+        assert_eq!(of("en-GB"), Language::English);
+        assert_eq!(of("de"), Language::Other);
+        assert_eq!(of("fro"), Language::Other);
+    }
+
+    fn french(text: &str) -> String {
+        apply_to_text(Language::French, text)
     }
 
     #[test]
@@ -471,7 +474,7 @@ mod tests {
         let parsed = crate::parse::parse("\"Il dit\n\n\"oui\"", 1);
         let mut chapter = chapter(None, None);
         chapter.blocks = parsed.blocks;
-        let publication = run(publication("fr", chapter), &mut Diagnostics::default());
+        let publication = run(publication("fr", chapter));
         let texts: Vec<String> = publication.chapters[0].blocks.iter().map(block_text).collect();
         assert_eq!(texts, ["«\u{202f}Il dit", "«\u{202f}oui\u{202f}»"]);
     }
@@ -489,7 +492,7 @@ mod tests {
         for (manifest_lang, lang, switch, expected) in cases {
             let mut chapter = chapter(lang, switch);
             chapter.blocks = crate::parse::parse("\"Oui\"!", 1).blocks;
-            let publication = run(publication(manifest_lang, chapter), &mut Diagnostics::default());
+            let publication = run(publication(manifest_lang, chapter));
             let got = block_text(&publication.chapters[0].blocks[0]);
             assert_eq!(got, expected, "{manifest_lang} {lang:?} {switch:?}");
         }
@@ -502,7 +505,7 @@ mod tests {
         let parsed = crate::parse::parse(md, 1);
         let mut chapter = chapter(None, None);
         (chapter.blocks, chapter.notes) = (parsed.blocks, parsed.notes);
-        let publication = run(publication("fr", chapter), &mut Diagnostics::default());
+        let publication = run(publication("fr", chapter));
         let chapter = &publication.chapters[0];
         assert_eq!(block_text(&chapter.blocks[0]), "Titre\u{a0}: sous-titre");
         let BlockKind::Figure { image, caption } = &chapter.blocks[1].kind else { panic!() };
@@ -520,7 +523,7 @@ mod tests {
         let mut chapter = chapter(None, None);
         chapter.blocks = crate::parse::parse(md, 1).blocks;
         let before = chapter.blocks.clone();
-        let publication = run(publication("fr", chapter), &mut Diagnostics::default());
+        let publication = run(publication("fr", chapter));
         assert_eq!(publication.chapters[0].blocks, before);
     }
 
@@ -530,13 +533,13 @@ mod tests {
             words in proptest::collection::vec("[a-zA-Z0-9 ;:!?«»\"'.%,€°\u{a0}\u{202f}-]{0,12}|XIXe|1er|M\\.|n°|https://a\\.fr/\\?b|`c`|\\*e\\*|\n", 0..8)
         ) {
             let markdown = words.concat();
+            let blocks = crate::parse::parse(&markdown, 1).blocks;
             for language in [Language::French, Language::English, Language::Other] {
-                let parsed = crate::parse::parse(&markdown, 1);
-                let Some(BlockKind::Paragraph(mut inlines)) = parsed.blocks.into_iter().next().map(|b| b.kind) else { continue };
-                apply(language, &mut inlines);
-                let once = inlines.clone();
-                apply(language, &mut inlines);
-                proptest::prop_assert_eq!(render(&inlines), render(&once), "{:?} in {:?}", markdown, language);
+                let mut once = blocks.clone();
+                crate::model::visit_blocks_mut(&mut once, &mut |b| apply_to_block(language, b));
+                let mut twice = once.clone();
+                crate::model::visit_blocks_mut(&mut twice, &mut |b| apply_to_block(language, b));
+                proptest::prop_assert_eq!(twice, once, "{:?} in {:?}", markdown, language);
             }
         }
     }
@@ -550,7 +553,7 @@ mod tests {
 
     fn chapter(lang: Option<&str>, typography: Option<bool>) -> Chapter {
         let front =
-            FrontMatter { lang: lang.map(str::to_string), typography, ..Default::default() };
+            FrontMatter { lang: lang.and_then(Lang::parse), typography, ..Default::default() };
         Chapter {
             path: PathBuf::from("a.md"),
             slug: "a".into(),

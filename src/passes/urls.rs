@@ -1,12 +1,13 @@
 //! External link targets made valid URLs: unsafe characters percent-encoded, unusable ones
 //! reported and turned back into plain text, so that both editions carry the same links.
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::epub::sanitise::is_safe_url;
+use crate::diag::{Diagnostic, Diagnostics, Warned};
 use crate::model::{InlineKind, LinkTarget, Publication};
+use crate::url::{is_safe_url, normalise};
 
 /// Normalises every external URL; a URL that cannot be one keeps its text without a link.
-pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publication {
+pub fn run(mut publication: Publication) -> Warned<Publication> {
+    let mut diagnostics = Diagnostics::default();
     for chapter in &mut publication.chapters {
         let path = chapter.path.clone();
         chapter.visit_inlines_mut(&mut |inline| {
@@ -25,7 +26,7 @@ pub fn run(mut publication: Publication, diagnostics: &mut Diagnostics) -> Publi
             }
         });
     }
-    publication
+    Warned::new(publication, diagnostics)
 }
 
 /// The URL made valid, or why neither edition may link to it: only web and e-mail addresses
@@ -45,62 +46,9 @@ fn usable(url: &str) -> Result<String, (String, &'static str)> {
     })
 }
 
-/// The URL with characters outside RFC 3986 percent-encoded, or `None` when its host is unusable.
-pub fn normalise(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once(':')?;
-    if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
-        let authority = rest.strip_prefix("//")?;
-        let host = authority.split(['/', '?', '#']).next()?;
-        let host = host.rsplit('@').next()?.split(':').next()?;
-        let labels_ok = host.split('.').all(|label| {
-            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
-        if host.is_empty() || !labels_ok {
-            return None;
-        }
-    }
-    Some(encode(url))
-}
-
-/// Percent-encodes every character that may not appear in a URL; `%` stays as written.
-fn encode(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        if c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c) {
-            out.push(c);
-        } else {
-            let mut bytes = [0; 4];
-            for byte in c.encode_utf8(&mut bytes).bytes() {
-                out.push_str(&format!("%{byte:02X}"));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_are_encoded_or_refused() {
-        assert_eq!(normalise("https://paris.fr/a b").as_deref(), Some("https://paris.fr/a%20b"));
-        assert_eq!(
-            normalise("https://example.com?find=\\*").as_deref(),
-            Some("https://example.com?find=%5C*")
-        );
-        assert_eq!(
-            normalise("https://example.com/?search=](uri)").as_deref(),
-            Some("https://example.com/?search=%5D(uri)")
-        );
-        assert_eq!(
-            normalise("https://fr.wikipedia.org/wiki/Île-de-France").as_deref(),
-            Some("https://fr.wikipedia.org/wiki/%C3%8Ele-de-France")
-        );
-        assert_eq!(normalise("mailto:foo@bar.example").as_deref(), Some("mailto:foo@bar.example"));
-        assert_eq!(normalise("https://../"), None);
-        assert_eq!(normalise("http://"), None);
-    }
 
     #[test]
     fn only_web_and_mail_links_are_usable() {

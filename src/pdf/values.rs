@@ -1,6 +1,6 @@
 //! Style options (TOML values) → typst literals, typed without evaluating any text as code.
 
-use crate::typst::escape::string;
+use crate::pdf::escape::string;
 
 /// A typst dictionary literal of the options, keys sorted.
 pub fn dictionary(options: &toml::Table) -> String {

@@ -3,14 +3,16 @@
 //! next build hashes the same files again before reading any Markdown: when nothing changed,
 //! there is nothing to build, and the warnings are shown again.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diag::Diagnostic;
+use crate::files::write_atomic;
 use crate::model::Publication;
+use crate::paths::{files_under, inside_project, markdown_files};
 
 /// The name of the stamp file in a publication's output folder.
 pub const STAMP_FILE: &str = ".presse-stamp";
@@ -117,7 +119,7 @@ pub fn unchanged(
 /// Writes the stamp into a publication's output folder.
 pub fn write(dir: &Path, stamp: &Stamp) -> anyhow::Result<()> {
     let json = serde_json::to_vec(stamp)?;
-    crate::output::write_atomic(&dir.join(STAMP_FILE), &json)
+    write_atomic(&dir.join(STAMP_FILE), &json)
 }
 
 /// Removes the stamp: while the editions change, they must not look up to date.
@@ -126,12 +128,10 @@ pub fn remove(dir: &Path) {
 }
 
 /// The bytes of a regular file of the project; `None` for anything else. A path that leaves
-/// the project, or a named pipe that would never end, is never read.
+/// the project (by `..` or a symbolic link), or a named pipe that would never end, is never
+/// read.
 fn read_regular_file(root: &Path, file: &Path) -> Option<Vec<u8>> {
-    let inside = file.components().all(|c| matches!(c, Component::Normal(_)));
-    let path = root.join(file);
-    let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-    (inside && is_file).then(|| std::fs::read(&path).ok()).flatten()
+    std::fs::read(inside_project(root, file).ok()?).ok()
 }
 
 /// The length and modification time of the running program: a rebuilt presse builds anew.
@@ -145,30 +145,15 @@ fn executable_identity() -> String {
 /// The names of the Markdown files of a publication folder, sorted: the chapters when the
 /// manifest lists none.
 fn markdown_names(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut names: Vec<String> = entries
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .collect();
-    names.sort();
-    names
+    let files = markdown_files(dir).unwrap_or_default();
+    files.iter().filter_map(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned()).collect()
 }
 
 /// The files under a fonts folder, relative to it, sorted.
 fn font_files(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return found };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.path().is_dir() {
-            found.extend(font_files(&entry.path()).into_iter().map(|f| format!("{name}/{f}")));
-        } else {
-            found.push(name);
-        }
-    }
-    found.sort();
-    found
+    let relative = |file: PathBuf| file.strip_prefix(dir).map(Path::to_path_buf).ok();
+    let files = files_under(dir).into_iter().filter_map(relative);
+    files.map(|file| file.to_string_lossy().into_owned()).collect()
 }
 
 #[cfg(test)]
@@ -239,5 +224,16 @@ mod tests {
         std::fs::create_dir_all(&root).unwrap();
         assert_eq!(read_regular_file(&root, Path::new("../secret")), None);
         assert_eq!(read_regular_file(tmp.path(), Path::new("secret")), Some(b"s".to_vec()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_out_of_the_project_is_never_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("secret"), "s").unwrap();
+        let root = tmp.path().join("projet");
+        std::fs::create_dir_all(root.join("sources")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("secret"), root.join("sources/a.md")).unwrap();
+        assert_eq!(read_regular_file(&root, Path::new("sources/a.md")), None);
     }
 }

@@ -1,13 +1,73 @@
-//! Writing editions: atomically (temp file, then rename), never outside the output folder, one
-//! presse process at a time per publication.
+//! Reading and writing files safely: project text read within bounds, as UTF-8, from inside the
+//! project only; files written atomically (a temporary, then a rename), so that a reader never
+//! sees half of one.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+
+use crate::diag::{Diagnostic, Pos, pos_of_offset};
+use crate::limits;
+use crate::paths::{Refusal, inside_project};
+
+/// Reads a UTF-8 file relative to the project root, without its byte-order mark.
+pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let bytes = read_bounded(root, file)?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let bad = err.utf8_error().valid_up_to();
+        let valid = &err.as_bytes()[..bad];
+        let valid = valid.strip_prefix("\u{feff}".as_bytes()).unwrap_or(valid);
+        let pos = pos_of_offset(&String::from_utf8_lossy(valid), valid.len());
+        let byte = err.as_bytes()[bad];
+        Diagnostic::error(
+            file,
+            pos,
+            format!("the file is not valid UTF-8 (byte 0x{byte:02X} here)"),
+        )
+        .with_code("not-utf8")
+        .with_hint("save the file as UTF-8 in your editor (it may be Latin-1 or Windows-1252)")
+    })?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// The bytes of a project file, refused when larger than [`limits::MAX_TEXT_FILE_BYTES`].
+fn read_bounded(root: &Path, file: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let io_error = |err: std::io::Error| {
+        Diagnostic::error(file, Pos::default(), format!("cannot read the file: {err}"))
+            .with_code("io")
+    };
+    let real = inside_project(root, file).map_err(|refusal| refused(file, refusal))?;
+    let opened = fs::File::open(&real).map_err(io_error)?;
+    let mut bytes = Vec::new();
+    // Reading one byte past the limit tells a file at the limit from a larger one, whatever
+    // the file system says its size is.
+    opened.take(limits::MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_error)?;
+    if bytes.len() as u64 > limits::MAX_TEXT_FILE_BYTES {
+        let size = fs::metadata(&real).map_or(bytes.len() as u64, |m| m.len());
+        return Err(limits::file_too_large(file, size));
+    }
+    Ok(bytes)
+}
+
+/// The error for a project file that cannot be read.
+fn refused(file: &Path, refusal: Refusal) -> Diagnostic {
+    let at = |message: String| Diagnostic::error(file, Pos::default(), message);
+    match refusal {
+        Refusal::Unreachable(err) => at(format!("cannot read the file: {err}")).with_code("io"),
+        Refusal::Outside => {
+            at("the file is outside the project: a symbolic link leads out of it".into())
+                .with_code("outside-root")
+                .with_hint("copy the file into the project; presse reads no file outside it")
+        }
+        Refusal::Folder | Refusal::Special => at("this is not a regular file".into())
+            .with_code("io")
+            .with_hint("name a text file here, not a folder, a pipe or a device"),
+    }
+}
 
 /// What every temporary file's name holds, followed by its writer's process id.
 const TEMP_MARK: &str = ".presse-tmp-";
@@ -25,9 +85,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// puts the file in place, and dropping it uncommitted removes it. An edition can so be written
 /// while it is still being checked, and several editions put in place together.
 pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
-    let dir = path.parent().context("an output file has a folder")?;
+    let dir = path.parent().context("a file written has a folder")?;
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path.file_name().context("an output file has a name")?.to_string_lossy();
+    let name = path.file_name().context("a file written has a name")?.to_string_lossy();
     let staged = Staged { temp: dir.join(temporary_name(&name)), path: path.to_path_buf() };
     let write = || -> std::io::Result<()> {
         let mut file = fs::File::create(&staged.temp)?;
@@ -73,21 +133,19 @@ fn temporary_name(name: &str) -> String {
     format!(".{name}{TEMP_MARK}{}-{count}", std::process::id())
 }
 
-/// Removes the temporary files an interrupted build left in a publication's output folder and
-/// its `preview/`. Call it holding the publication's [`lock`]: no other writer is there then.
-pub fn clean_temporaries(dir: &Path) {
-    for folder in [dir.to_path_buf(), dir.join("preview")] {
-        remove_temporaries(&folder, |_| true);
-    }
+/// Removes every temporary file from a folder that no other writer uses now (a publication's
+/// output folder, under its lock).
+pub fn remove_temporaries(dir: &Path) {
+    remove_temporaries_if(dir, |_| true);
 }
 
 /// Removes the temporary files of writers that no longer run from a folder shared by every
 /// build, such as the image cache.
-pub fn clean_shared_temporaries(dir: &Path) {
-    remove_temporaries(dir, |entry| !writer_may_run(entry));
+pub fn remove_stale_temporaries(dir: &Path) {
+    remove_temporaries_if(dir, |entry| !writer_may_run(entry));
 }
 
-fn remove_temporaries(dir: &Path, removable: impl Fn(&fs::DirEntry) -> bool) {
+fn remove_temporaries_if(dir: &Path, removable: impl Fn(&fs::DirEntry) -> bool) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -113,51 +171,6 @@ fn writer_may_run(entry: &fs::DirEntry) -> bool {
     }
     let modified = entry.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
     modified.elapsed().unwrap_or_default() < STALE_TEMPORARY
-}
-
-/// A publication's lock, held while its editions are built and written; released when dropped.
-#[derive(Debug)]
-pub struct OutputLock {
-    _file: fs::File,
-}
-
-/// Locks publication `name` under the output folder `out` against other presse processes,
-/// waiting (and saying so) while another build of it runs. The lock file is
-/// `<out>/.cache/locks/<name>.lock`, outside the editions' folder.
-pub fn lock(out: &Path, name: &str) -> Result<OutputLock> {
-    let dir = out.join(".cache").join("locks");
-    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(format!("{name}.lock"));
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            eprintln!("waiting for another presse build of {name}…");
-            file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
-        }
-        Err(fs::TryLockError::Error(err)) => {
-            return Err(err).with_context(|| format!("cannot lock {}", path.display()));
-        }
-    }
-    Ok(OutputLock { _file: file })
-}
-
-/// The folder of a publication's editions: `<out>/<name>/`, refusing names that would escape it.
-pub fn edition_dir(out: &Path, name: &str) -> Result<PathBuf> {
-    let plain = !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\'])
-        && !name.starts_with('.');
-    if !plain {
-        bail!("the publication name `{name}` cannot be used as a folder name");
-    }
-    Ok(out.join(name))
 }
 
 #[cfg(test)]
@@ -198,33 +211,14 @@ mod tests {
         for name in ["p.pdf", ".p.pdf.presse-tmp-1-0", "preview/.x.png.presse-tmp-1-0", &mine] {
             fs::write(dir.join(name), b"x").unwrap();
         }
-        clean_shared_temporaries(dir);
+        remove_stale_temporaries(dir);
         assert!(dir.join(&mine).exists(), "a temporary of this process was removed");
-        clean_temporaries(dir);
+        remove_temporaries(dir);
+        remove_temporaries(&dir.join("preview"));
         let mut left: Vec<_> =
             fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name()).collect();
         left.sort();
         assert_eq!(left, ["p.pdf", "preview"]);
         assert_eq!(fs::read_dir(dir.join("preview")).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn a_second_lock_waits_for_the_first() {
-        let tmp = tempfile::tempdir().unwrap();
-        let first = lock(tmp.path(), "p").unwrap();
-        let path = tmp.path().join(".cache/locks/p.lock");
-        let other = fs::OpenOptions::new().write(true).open(&path).unwrap();
-        assert!(matches!(other.try_lock(), Err(fs::TryLockError::WouldBlock)));
-        drop(first);
-        other.try_lock().unwrap();
-    }
-
-    #[test]
-    fn edition_folders_stay_inside_the_output() {
-        let out = Path::new("output");
-        assert_eq!(edition_dir(out, "lettre").unwrap(), PathBuf::from("output/lettre"));
-        for bad in ["..", "../x", "/etc", "", ".hidden"] {
-            assert!(edition_dir(out, bad).is_err(), "{bad}");
-        }
     }
 }

@@ -1,15 +1,22 @@
 //! The PDF edition: model → typst source → our world → laid-out document → PDF bytes.
 
-pub mod elision;
-pub mod emit;
-pub mod escape;
-pub mod values;
-pub mod world;
+mod elision;
+pub(crate) mod emit;
+mod escape;
+pub(crate) mod preflight;
+pub(crate) mod preview;
+pub(crate) mod print;
+mod values;
+mod world;
+
+pub use preview::rasterise;
+pub use world::{Environment, Fonts};
 
 use std::path::{Path, PathBuf};
 
+use time::OffsetDateTime;
 use typst::WorldExt;
-use typst::diag::{SourceDiagnostic, Warned};
+use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
 use typst::layout::{Abs, Frame, FrameItem};
 use typst::syntax::{DiagSpan, Span};
@@ -17,13 +24,14 @@ use typst::visualize::{Color, Paint, ProcessColor};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
-use crate::diag::{Diagnostic, Diagnostics, pos_of_offset};
-use crate::manifest::{Date, PdfStandard};
-use crate::model::{Pos, Publication};
-use crate::print::PdfProfile;
+use crate::date::edition_timestamp;
+use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned, pos_of_offset};
+use crate::manifest::PdfStandard;
+use crate::model::Publication;
 use crate::styles::Style;
 use emit::{TEMPLATE_PATH, TypstSource};
-use world::{Environment, PresseWorld};
+use print::PdfProfile;
+use world::PresseWorld;
 
 /// The virtual path of the generated main file.
 pub const MAIN_PATH: &str = "/.presse/main.typ";
@@ -63,30 +71,29 @@ impl Typeset {
     }
 }
 
-/// Emits, compiles and lays out a publication; typst's findings join `diagnostics`.
+/// Emits, compiles and lays out a publication, with typst's findings and the emitter's.
 pub fn typeset(
     publication: &Publication,
     root: &Path,
     env: &Environment,
     style: &Style,
-    diagnostics: &mut Diagnostics,
-) -> Option<Typeset> {
-    typeset_with_bleed(publication, root, env, style, None, diagnostics)
+) -> Outcome<Typeset> {
+    typeset_with_bleed(publication, root, env, style, None)
 }
 
 /// [`typeset`], with every page laid out with a bleed when `bleed` is given (the print edition).
-pub fn typeset_with_bleed(
+pub(crate) fn typeset_with_bleed(
     publication: &Publication,
     root: &Path,
     env: &Environment,
     style: &Style,
     bleed: Option<Abs>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Typeset> {
-    let source = emit::emit(publication, &style.options, diagnostics);
+) -> Outcome<Typeset> {
+    let mut found = Diagnostics::default();
+    let source = emit::emit(publication, &style.options).into_output(&mut found);
     let mut template = style.template.clone();
     if let Some(bleed) = bleed {
-        template.push_str(&crate::print::template_suffix(bleed));
+        template.push_str(&crate::pdf::print::template_suffix(bleed));
     }
     let files = vec![
         (MAIN_PATH.to_string(), source.text.clone().into_bytes()),
@@ -95,44 +102,36 @@ pub fn typeset_with_bleed(
     let today = build_date(publication);
     let world =
         PresseWorld::new(env.clone(), root, MAIN_PATH, files, today).kept_as(&publication.name);
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let compiled = typst::compile::<PagedDocument>(&world);
     let mapper = Mapper { world: &world, source: &source, style };
-    for warning in &warnings {
-        diagnostics.push(mapper.map(warning));
-    }
-    match output {
+    found.extend(compiled.warnings.iter().map(|warning| mapper.map(warning)));
+    match compiled.output {
         Ok(document) => {
             let document = elision::drop_unused_soft_hyphens(document);
-            Some(Typeset { document, source, world, style: style.clone() })
+            let typeset = Typeset { document, source, world, style: style.clone() };
+            Warned::new(typeset, found).checked()
         }
         Err(errors) => {
-            for error in &errors {
-                diagnostics.push(mapper.map(error));
-            }
-            None
+            found.extend(errors.iter().map(|error| mapper.map(error)));
+            Err(found)
         }
     }
 }
 
 /// Exports a laid-out publication as the screen PDF: tagged, with a stable identifier and
 /// timestamp.
-pub fn export_pdf(
-    typeset: &Typeset,
-    publication: &Publication,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+pub fn export_pdf(typeset: &Typeset, publication: &Publication) -> Result<Vec<u8>, Diagnostics> {
     let screen = PdfProfile { print: None, standard: None };
-    export_pdf_with(typeset, publication, &screen, diagnostics)
+    export_pdf_with(typeset, publication, &screen)
 }
 
 /// [`export_pdf`], for the print edition with crop marks and page boxes, and meeting a PDF
 /// standard when asked.
-pub fn export_pdf_with(
+pub(crate) fn export_pdf_with(
     typeset: &Typeset,
     publication: &Publication,
     profile: &PdfProfile,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Result<Vec<u8>, Diagnostics> {
     let options = PdfOptions {
         ident: Smart::Custom(publication.manifest.stable_identifier()),
         creator: Smart::Custom(Some(format!("presse {}", env!("CARGO_PKG_VERSION")))),
@@ -141,29 +140,24 @@ pub fn export_pdf_with(
         standards: pdf_standards(profile.standard),
         ..PdfOptions::default()
     };
-    let marked = profile.print.map(|print| crate::print::add_marks(&typeset.document, &print));
+    let marked = profile.print.map(|print| print::add_marks(&typeset.document, &print));
     let document = marked.as_ref().map_or(&typeset.document, |(document, _)| document);
     let manifest = publication.dir.join("publication.toml");
     match typst_pdf::pdf(document, &options) {
         Ok(bytes) => match &marked {
-            None => Some(bytes),
-            Some((_, bleeds)) => crate::print::add_bleed_boxes(bytes, bleeds)
-                .map_err(|error| {
-                    let message = format!("cannot add the BleedBox to the PDF: {error}");
-                    let hint = "please report it; build without --print meanwhile";
-                    diagnostics.push(
-                        Diagnostic::error(&manifest, Pos::default(), message).with_hint(hint),
-                    );
-                })
-                .ok(),
+            None => Ok(bytes),
+            Some((_, bleeds)) => print::add_bleed_boxes(bytes, bleeds).map_err(|error| {
+                let message = format!("cannot add the BleedBox to the PDF: {error}");
+                let hint = "please report it; build without --print meanwhile";
+                Diagnostic::error(&manifest, Pos::default(), message).with_hint(hint).into()
+            }),
         },
         Err(errors) => {
-            let standard_at = publication.manifest.key_pos("standard");
-            for error in &errors {
-                let standard = profile.standard.map(|s| (s, standard_at));
-                diagnostics.push(export_error(typeset, &manifest, standard, error));
-            }
-            None
+            let standard = profile.standard.map(|s| (s, publication.manifest.key_pos("standard")));
+            Err(errors
+                .iter()
+                .map(|error| export_error(typeset, &manifest, standard, error))
+                .collect())
         }
     }
 }
@@ -225,23 +219,16 @@ fn first_cmyk(frame: &Frame) -> Option<Span> {
     })
 }
 
-/// The date stamped on the editions: `SOURCE_DATE_EPOCH` when set, else the publication date.
-pub fn build_date(publication: &Publication) -> Datetime {
-    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(datetime_of_unix);
-    from_epoch.unwrap_or_else(|| {
-        let d = publication.manifest.date;
-        Datetime::from_ymd_hms(d.year, d.month, d.day, 0, 0, 0).expect("a checked date")
-    })
+/// The date stamped on the PDF (see [`edition_timestamp`]), as typst takes it.
+fn build_date(publication: &Publication) -> Datetime {
+    datetime(edition_timestamp(publication.manifest.date))
 }
 
-fn datetime_of_unix(seconds: i64) -> Option<Datetime> {
-    let date = Date::from_unix_seconds(seconds);
-    let secs = seconds.rem_euclid(86400);
-    let (h, m, s) = ((secs / 3600) as u8, (secs % 3600 / 60) as u8, (secs % 60) as u8);
-    Datetime::from_ymd_hms(date.year, date.month, date.day, h, m, s)
+/// A moment as typst takes it.
+fn datetime(moment: OffsetDateTime) -> Datetime {
+    let (hour, minute, second) = moment.time().as_hms();
+    Datetime::from_ymd_hms(moment.year(), moment.month().into(), moment.day(), hour, minute, second)
+        .expect("a date time always converts")
 }
 
 /// Where in the generated world a typst diagnostic points.
@@ -358,12 +345,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unix_times_convert_to_dates() {
-        let d = datetime_of_unix(1_317_427_200 + 3661).unwrap();
-        assert_eq!(d, Datetime::from_ymd_hms(2011, 10, 1, 1, 1, 1).unwrap());
-        assert_eq!(
-            datetime_of_unix(0).unwrap(),
-            Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0).unwrap()
-        );
+    fn moments_convert_to_typst_dates() {
+        let moment = OffsetDateTime::from_unix_timestamp(1_317_427_200 + 3661).unwrap();
+        assert_eq!(datetime(moment), Datetime::from_ymd_hms(2011, 10, 1, 1, 1, 1).unwrap());
     }
 }

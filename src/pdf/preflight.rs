@@ -11,16 +11,16 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Rect, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{Image, ImageKind};
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::model::{Pos, Publication};
-use crate::typst::Typeset;
+use crate::diag::{Diagnostic, Diagnostics, Pos, Severity};
+use crate::model::Publication;
+use crate::pdf::Typeset;
 
 /// The resolution under which a picture prints soft.
 const MIN_PPI: f64 = 300.0;
 
 /// The checks of the PDF file itself: every font embedded.
-pub fn check_pdf(pdf: &[u8], publication: &Publication, diagnostics: &mut Diagnostics) {
-    fonts_embedded(pdf, &publication.dir.join("publication.toml"), diagnostics);
+pub fn check_pdf(pdf: &[u8], publication: &Publication) -> Diagnostics {
+    fonts_embedded(pdf, &publication.dir.join("publication.toml"))
 }
 
 /// The checks of the laid-out pages: pictures, the safety margin, the page count. They need no
@@ -35,7 +35,7 @@ pub fn check_pages(typeset: &Typeset, publication: &Publication, strict: bool) -
         pages.trim = page.frame.size();
         pages.frame(&page.frame, Transform::identity());
     }
-    diagnostics.0.extend(pages.found);
+    diagnostics.extend(pages.found);
     let count = typeset.document.pages().len();
     if let Some(multiple) = publication.manifest.print.pages_multiple_of
         && !count.is_multiple_of(multiple as usize)
@@ -61,22 +61,21 @@ fn finding(
     hint: String,
     code: &'static str,
 ) -> Diagnostic {
-    Diagnostic { severity, ..Diagnostic::error(file, pos, message) }.with_hint(hint).with_code(code)
+    Diagnostic::new(severity, file, pos, message).with_hint(hint).with_code(code)
 }
 
 /// Reports every font of the PDF that does not carry its font file.
-fn fonts_embedded(pdf: &[u8], manifest: &Path, diagnostics: &mut Diagnostics) {
+fn fonts_embedded(pdf: &[u8], manifest: &Path) -> Diagnostics {
     let missing = match unembedded_fonts(pdf) {
         Ok(missing) => missing,
         Err(error) => vec![format!("(the PDF could not be read: {error})")],
     };
-    for name in missing {
-        diagnostics.push(
-            Diagnostic::error(manifest, Pos::default(), format!("the font {name} is not embedded"))
-                .with_hint("a printer needs every font in the PDF; please report it")
-                .with_code("preflight-font"),
-        );
-    }
+    let finding = |name: String| {
+        Diagnostic::error(manifest, Pos::default(), format!("the font {name} is not embedded"))
+            .with_hint("a printer needs every font in the PDF; please report it")
+            .with_code("preflight-font")
+    };
+    missing.into_iter().map(finding).collect()
 }
 
 /// The names of the PDF's fonts whose descriptor has no FontFile, FontFile2 or FontFile3.
@@ -110,8 +109,8 @@ pub fn unembedded_fonts(pdf: &[u8]) -> Result<Vec<String>, String> {
 
 /// Keeps, of the PDF's objects, only fonts, font descriptors and the object streams that may
 /// hold them: the thousands of others (the structure tree's, the pages') are parsed but not
-/// stored, which makes the check twice as fast. lopdf keeps the object itself, or for objects
-/// of an object stream the one returned, so both are the same.
+/// stored. lopdf keeps the object itself, or for objects of an object stream the one returned,
+/// so both are the same.
 fn keep_fonts(id: lopdf::ObjectId, object: &mut Object) -> Option<(lopdf::ObjectId, Object)> {
     let dict = match object {
         Object::Dictionary(dict) => dict,

@@ -21,10 +21,9 @@ use typst_layout::PagedDocument;
 const SOFT_HYPHEN: char = '\u{ad}';
 const SOFT_HYPHEN_STR: &str = "\u{ad}";
 
-/// The hyphenation patterns for a BCP 47 language tag (`fr`, `fr-FR`), when hypher has them.
-pub fn language(tag: &str) -> Option<Lang> {
-    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-    let code: [u8; 2] = primary.as_bytes().try_into().ok()?;
+/// The hyphenation patterns of a language, when hypher has them.
+pub fn language(lang: &crate::lang::Lang) -> Option<Lang> {
+    let code: [u8; 2] = lang.language().as_bytes().try_into().ok()?;
     Lang::from_iso(code)
 }
 
@@ -202,6 +201,7 @@ mod tests {
 
     #[test]
     fn languages_come_from_the_primary_subtag() {
+        let language = |tag| language(&crate::lang::Lang::parse(tag).unwrap());
         assert_eq!(language("fr-FR"), Some(Lang::French));
         assert_eq!(language("en"), Some(Lang::English));
         assert_eq!(language("zz"), None);

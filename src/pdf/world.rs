@@ -14,8 +14,8 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::{FontPath, FontStore};
 
-use crate::diag::Diagnostic;
-use crate::model::Pos;
+use crate::diag::{Diagnostic, Pos};
+use crate::paths::{Refusal, files_under, inside_project};
 
 /// presse's own fonts (this repository's `fonts/`, open licences), built into the binary.
 const BUILT_IN_FONTS: [(&str, &[u8]); 13] = [
@@ -114,23 +114,12 @@ impl Fonts {
 
 /// The files under `dir` named like fonts (as typst's scan picks them) that gave no font face.
 fn unreadable_fonts(dir: &Path, found: &[(FontPath, FontInfo)]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    font_like_files(dir, &mut files);
-    files.retain(|file| !found.iter().any(|(font, _)| &font.path == file));
-    files.sort();
-    files
-}
-
-fn font_like_files(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for path in entries.flatten().map(|entry| entry.path()) {
+    let is_font_like = |path: &PathBuf| {
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if path.is_dir() {
-            font_like_files(&path, files);
-        } else if FONT_EXTENSIONS.iter().any(|e| extension.eq_ignore_ascii_case(e)) {
-            files.push(path);
-        }
-    }
+        FONT_EXTENSIONS.iter().any(|e| extension.eq_ignore_ascii_case(e))
+    };
+    let read = |path: &PathBuf| found.iter().any(|(font, _)| &font.path == path);
+    files_under(dir).into_iter().filter(|path| is_font_like(path) && !read(path)).collect()
 }
 
 /// The file extensions typst's font scan reads.
@@ -251,6 +240,7 @@ impl PresseWorld {
     }
 
     /// The main source, as typst parsed it.
+    #[cfg(test)]
     pub fn main_source(&self) -> FileResult<Source> {
         self.files.source(self.main)
     }
@@ -344,25 +334,21 @@ impl FileLoader for ProjectFiles {
             )));
         }
         let path = rooted.vpath().realize(&self.root)?;
-        let real = path.canonicalize().map_err(|err| FileError::from_io(err, &path))?;
-        if !real.starts_with(&self.root) {
-            return Err(FileError::Other(Some(
+        let real = inside_project(&self.root, &path).map_err(|refusal| match refusal {
+            Refusal::Unreachable(err) => FileError::from_io(err, &path),
+            Refusal::Outside => FileError::Other(Some(
                 format!(
                     "{} is outside the project root; presse reads no file there",
                     path.display()
                 )
                 .into(),
-            )));
-        }
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        // Reading a named pipe or a device could wait for ever, or never end.
-        if !real.is_file() {
-            return Err(FileError::Other(Some(
+            )),
+            Refusal::Folder => FileError::IsDirectory,
+            // Reading a named pipe or a device could wait for ever, or never end.
+            Refusal::Special => FileError::Other(Some(
                 format!("{} is not a regular file; presse reads none", path.display()).into(),
-            )));
-        }
+            )),
+        })?;
         self.read(&real, &path)
     }
 }

@@ -1,16 +1,13 @@
 //! What presse says on standard error while it builds: a bar per publication and edition on a
-//! terminal, one plain line per step elsewhere, and the summary of the editions written.
+//! terminal, one plain line per step elsewhere.
 
-use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::build::{BuildReport, Edition};
-use crate::diag::Diagnostics;
-use crate::report::{MessageFormat, render};
+use super::output::Edition;
 
 /// How much presse says while it works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,10 +38,10 @@ pub enum Step {
 
 impl Step {
     /// The steps of one edition, in order, as its bar counts them.
-    fn sequence(edition: &str) -> &'static [Step] {
+    fn sequence(edition: Edition) -> &'static [Step] {
         match edition {
-            "pdf" => &[Step::Reading, Step::Typesetting, Step::Previewing, Step::Writing],
-            _ => &[Step::Reading, Step::MakingEpub, Step::Writing],
+            Edition::Pdf => &[Step::Reading, Step::Typesetting, Step::Previewing, Step::Writing],
+            Edition::Epub => &[Step::Reading, Step::MakingEpub, Step::Writing],
         }
     }
 
@@ -67,7 +64,7 @@ impl Step {
 
 /// How one publication's build ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Ended {
     /// Its editions were written.
     Built,
     /// Nothing changed since its editions were written.
@@ -117,8 +114,8 @@ impl Progress {
         Progress { display: Display::Lines { verbose, out: Mutex::new(out) } }
     }
 
-    /// Starts following one publication whose `editions` (`pdf`, `epub`) are to be made.
-    pub fn publication(&self, name: &str, editions: &[&'static str]) -> PublicationProgress<'_> {
+    /// Starts following one publication whose `editions` are to be made.
+    pub fn publication(&self, name: &str, editions: &[Edition]) -> PublicationProgress<'_> {
         let bars = match &self.display {
             Display::Bars(multi) => editions
                 .iter()
@@ -151,12 +148,13 @@ impl Progress {
 }
 
 /// A bar for one edition of one publication: a spinner, the steps done and the current one.
-fn edition_bar(name: &str, edition: &str) -> ProgressBar {
+fn edition_bar(name: &str, edition: Edition) -> ProgressBar {
     let style = ProgressStyle::with_template("{spinner} {prefix:.bold} [{bar:8}] {msg} {elapsed}")
         .expect("a valid template")
         .progress_chars("=> ");
     let steps = Step::sequence(edition).len() as u64;
-    let bar = ProgressBar::new(steps).with_style(style).with_prefix(format!("{name} {edition}"));
+    let prefix = format!("{name} {}", edition.extension());
+    let bar = ProgressBar::new(steps).with_style(style).with_prefix(prefix);
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
@@ -165,7 +163,7 @@ fn edition_bar(name: &str, edition: &str) -> ProgressBar {
 pub struct PublicationProgress<'a> {
     progress: &'a Progress,
     name: String,
-    bars: Vec<(&'static str, ProgressBar)>,
+    bars: Vec<(Edition, ProgressBar)>,
     started: Instant,
 }
 
@@ -173,7 +171,7 @@ impl PublicationProgress<'_> {
     /// Says that `step` starts.
     pub fn step(&self, step: Step) {
         for (edition, bar) in &self.bars {
-            let sequence = Step::sequence(edition);
+            let sequence = Step::sequence(*edition);
             if let Some(index) = sequence.iter().position(|s| *s == step) {
                 bar.set_position(index as u64);
                 bar.set_message(step.label());
@@ -187,16 +185,16 @@ impl PublicationProgress<'_> {
     }
 
     /// Says how the publication's build ended, and clears its bars: the summary follows.
-    pub fn finish(self, outcome: Outcome) {
+    pub fn finish(self, outcome: Ended) {
         for (_, bar) in &self.bars {
             bar.finish_and_clear();
         }
         let text = match outcome {
-            Outcome::Built => format!("{}: built in {:.2} s", self.name, self.seconds()),
-            Outcome::UpToDate => format!("{}: up to date", self.name),
-            Outcome::Failed => format!("{}: failed, nothing written", self.name),
+            Ended::Built => format!("{}: built in {:.2} s", self.name, self.seconds()),
+            Ended::UpToDate => format!("{}: up to date", self.name),
+            Ended::Failed => format!("{}: failed, nothing written", self.name),
         };
-        self.progress.line(&text, outcome != Outcome::UpToDate);
+        self.progress.line(&text, outcome != Ended::UpToDate);
     }
 
     fn seconds(&self) -> f64 {
@@ -204,73 +202,8 @@ impl PublicationProgress<'_> {
     }
 }
 
-/// Prints findings: for people on standard error (coloured on a terminal), for tools on standard
-/// output, where they read them.
-pub fn print_diagnostics(diagnostics: &Diagnostics, format: MessageFormat, root: &Path) {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for diagnostic in &diagnostics.0 {
-        let text = render(diagnostic, format, root, colour);
-        if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
-    }
-}
-
-/// The summary of a build: publications up to date, each edition written, then the totals.
-pub fn summary(report: &BuildReport) -> Vec<String> {
-    let mut lines: Vec<String> = report
-        .up_to_date
-        .iter()
-        .map(|name| format!("{name}: up to date (--force rebuilds it)"))
-        .collect();
-    lines.extend(report.editions.iter().map(edition_line));
-    lines.push(totals(report));
-    lines
-}
-
-/// `wrote output/p/p.pdf (12 pages, 180.3 KiB, 1.20 s)`.
-fn edition_line(edition: &Edition) -> String {
-    let pages = match edition.pages {
-        Some(1) => "1 page, ".to_string(),
-        Some(pages) => format!("{pages} pages, "),
-        None => String::new(),
-    };
-    let size = human_size(edition.bytes);
-    format!("wrote {} ({pages}{size}, {:.2} s)", edition.path.display(), edition.seconds)
-}
-
-/// `built 2 publications (4 editions, 3.1 MiB) in 4.02 s; 1 up to date; 1 failed`.
-fn totals(report: &BuildReport) -> String {
-    let mut built: Vec<&str> = report.editions.iter().map(|e| e.publication.as_str()).collect();
-    built.dedup();
-    let bytes = report.editions.iter().map(|e| e.bytes).sum();
-    let mut line = format!(
-        "built {} ({}, {}) in {:.2} s",
-        count(built.len(), "publication"),
-        count(report.editions.len(), "edition"),
-        human_size(bytes),
-        report.seconds
-    );
-    if !report.up_to_date.is_empty() {
-        line.push_str(&format!("; {} up to date", report.up_to_date.len()));
-    }
-    if !report.failed.is_empty() {
-        line.push_str(&format!("; {} failed", report.failed.len()));
-    }
-    line
-}
-
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
-}
-
-/// A size in KiB below a mebibyte, in MiB above.
-fn human_size(bytes: usize) -> String {
-    let kib = bytes as f64 / 1024.0;
-    if kib < 1024.0 { format!("{kib:.1} KiB") } else { format!("{:.1} MiB", kib / 1024.0) }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
     use std::sync::Arc;
 
     use super::*;
@@ -292,11 +225,11 @@ mod tests {
     fn logged(verbose: bool) -> String {
         let captured = Captured::default();
         let progress = Progress::lines(verbose, Box::new(captured.clone()));
-        let publication = progress.publication("lettre", &["pdf", "epub"]);
+        let publication = progress.publication("lettre", &Edition::ALL);
         for step in [Step::Reading, Step::Typesetting, Step::Previewing, Step::Writing] {
             publication.step(step);
         }
-        publication.finish(Outcome::Built);
+        publication.finish(Ended::Built);
         String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
     }
 
@@ -310,31 +243,5 @@ mod tests {
         let verbose = logged(true);
         assert_eq!(verbose.lines().count(), 5, "{verbose}");
         assert!(verbose.contains("lettre: rendering the previews (at "), "{verbose}");
-    }
-
-    #[test]
-    fn the_summary_lists_each_edition_with_its_size_pages_and_time_then_the_totals() {
-        let edition = |extension: &str, bytes, pages| Edition {
-            publication: "lettre".into(),
-            path: PathBuf::from(format!("output/lettre/lettre.{extension}")),
-            bytes,
-            pages,
-            seconds: 1.5,
-        };
-        let report = BuildReport {
-            editions: vec![edition("pdf", 3 << 20, Some(12)), edition("epub", 2048, None)],
-            up_to_date: vec!["cahiers".into()],
-            seconds: 2.0,
-            ..BuildReport::default()
-        };
-        assert_eq!(
-            summary(&report),
-            [
-                "cahiers: up to date (--force rebuilds it)",
-                "wrote output/lettre/lettre.pdf (12 pages, 3.0 MiB, 1.50 s)",
-                "wrote output/lettre/lettre.epub (2.0 KiB, 1.50 s)",
-                "built 1 publication (2 editions, 3.0 MiB) in 2.00 s; 1 up to date",
-            ]
-        );
     }
 }

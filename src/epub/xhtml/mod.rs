@@ -1,22 +1,24 @@
 //! One chapter of the model → one XHTML content document, well-formed whatever the input.
 
+mod inline;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use super::anchors::{Anchors, chapter_file};
-pub use super::labels::Labels;
-use super::sanitise::{self, Context, Sanitiser};
+use super::anchors::Anchors;
+use super::labels::Labels;
+use super::sanitise::{self, Context};
 use super::xml::{attr, id_part, text};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::lang::Lang;
 use crate::model::{
-    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget,
-    List, Pos, Table, plain_text,
+    Align, Block, BlockKind, Chapter, Image, Inline, KeyFigure, List, RawFormat, Table, plain_text,
 };
 
 /// What every chapter needs to know about the book.
 pub struct Book<'a> {
     /// The publication's language.
-    pub lang: &'a str,
+    pub lang: &'a Lang,
     /// Anchors of the whole book.
     pub anchors: &'a Anchors,
     /// Image files (relative to the project root) → their path inside the EPUB.
@@ -47,18 +49,9 @@ pub struct Page {
     pub toc: Vec<TocEntry>,
 }
 
-fn is_image(inline: &Inline) -> bool {
-    matches!(inline.kind, InlineKind::Image(_))
-}
-
 /// Writes a chapter as an XHTML document named `file`.
-pub fn chapter_page(
-    chapter: &Chapter,
-    file: &str,
-    book: &Book,
-    diagnostics: &mut Diagnostics,
-) -> Page {
-    let lang = chapter.front.lang.as_deref().unwrap_or(book.lang);
+pub fn chapter_page(chapter: &Chapter, file: &str, book: &Book) -> Warned<Page> {
+    let lang = chapter.front.lang.as_ref().unwrap_or(book.lang);
     let title = chapter_title(chapter);
     let mut writer = Writer {
         out: String::new(),
@@ -66,14 +59,14 @@ pub fn chapter_page(
         file,
         book,
         labels: Labels::for_language(lang),
-        diagnostics,
+        found: Diagnostics::default(),
         note_calls: HashMap::new(),
         heading_level: 0,
     };
     writer.body(&title);
-    let xhtml = document(lang, &title, &writer.out);
+    let xhtml = document(lang.as_str(), &title, &writer.out);
     let toc = chapter_toc(chapter, file);
-    Page { file: file.to_string(), title, xhtml, toc }
+    Warned::new(Page { file: file.to_string(), title, xhtml, toc }, writer.found)
 }
 
 /// The chapter's title: its first level-1 heading, its front matter title, or its slug.
@@ -119,7 +112,8 @@ struct Writer<'a> {
     file: &'a str,
     book: &'a Book<'a>,
     labels: Labels,
-    diagnostics: &'a mut Diagnostics,
+    /// What writing the chapter found.
+    found: Diagnostics,
     /// How many times each footnote has been called so far.
     note_calls: HashMap<String, u32>,
     /// The level of the last heading written (0 before the first).
@@ -211,11 +205,11 @@ impl Writer<'_> {
         self.out.push_str(&format!("</{element}>"));
     }
 
-    fn raw(&mut self, format: &str, raw: &str, pos: Pos) {
+    fn raw(&mut self, format: &RawFormat, raw: &str, pos: Pos) {
         match format {
-            "html" => self.html_block(raw, pos),
-            "typst" => {}
-            other => self.warn(
+            RawFormat::Html => self.html_block(raw, pos),
+            RawFormat::Typst => {}
+            RawFormat::Other(other) => self.warn(
                 pos,
                 format!("a raw `{other}` block is left out of the EPUB"),
                 "raw blocks take `html` or `typst`",
@@ -358,139 +352,16 @@ impl Writer<'_> {
         self.book.images.get(image.path.as_ref()?).cloned()
     }
 
-    fn inlines(&mut self, inlines: &[Inline]) {
-        let (anchors, file) = (self.book.anchors, self.file);
-        let resolve = |id: &str| anchors.href(id, file);
-        let mut html = Sanitiser::new(Context::Inline, &resolve);
-        for inline in inlines {
-            match &inline.kind {
-                InlineKind::Html(fragment) => {
-                    html.feed(fragment);
-                    self.out.push_str(&html.take_output());
-                    self.report_dropped(inline.pos, &html.take_dropped());
-                }
-                _ => self.inline(inline),
-            }
-        }
-        self.out.push_str(&html.finish());
-    }
-
-    fn inline(&mut self, inline: &Inline) {
-        match &inline.kind {
-            InlineKind::Text(t) => self.out.push_str(&text(t)),
-            InlineKind::Emph(c) => self.wrap("em", c),
-            InlineKind::Strong(c) => self.wrap("strong", c),
-            InlineKind::Strike(c) => self.wrap("s", c),
-            InlineKind::Super(c) => self.wrap("sup", c),
-            InlineKind::Code(code) => self.out.push_str(&format!("<code>{}</code>", text(code))),
-            InlineKind::Link { target, title, content } => {
-                self.link(target, title, content, inline.pos)
-            }
-            InlineKind::Image(image) => self.inline_image(image),
-            InlineKind::NoteRef(label) => self.note_call(label),
-            InlineKind::LineBreak => self.out.push_str("<br/>\n"),
-            InlineKind::SoftBreak => self.out.push('\n'),
-            InlineKind::Html(_) => {}
-        }
-    }
-
-    fn link(&mut self, target: &LinkTarget, title: &str, content: &[Inline], pos: Pos) {
-        let href = match target {
-            LinkTarget::Url(url) if sanitise::is_safe_url(url) => Some(url.clone()),
-            LinkTarget::Url(url) => {
-                self.warn(
-                    pos,
-                    format!("the link `{url}` is left out of the EPUB"),
-                    "link to http, https or mailto addresses",
-                );
-                None
-            }
-            LinkTarget::Anchor(id) => self.book.anchors.href(id, self.file),
-            LinkTarget::Local(_) => None,
-        };
-        let Some(href) = href else {
-            return self.inlines(content);
-        };
-        let title =
-            if title.is_empty() { String::new() } else { format!(" title=\"{}\"", attr(title)) };
-        self.out.push_str(&format!("<a href=\"{}\"{title}>", attr(&href)));
-        if plain_text(content).trim().is_empty() && !content.iter().any(is_image) {
-            // A link needs a name a reader can hear: its address, when it has no text.
-            self.out.push_str(&text(&href));
-        }
-        self.inlines(content);
-        self.out.push_str("</a>");
-    }
-
-    fn inline_image(&mut self, image: &Image) {
-        match self.image_href(image) {
-            Some(src) => self.out.push_str(&format!(
-                "<img class=\"inline\" src=\"{}\" alt=\"{}\"/>",
-                attr(&src),
-                attr(&image.alt)
-            )),
-            None => self.out.push_str(&text(&image.alt)),
-        }
-    }
-
-    /// A footnote call: `noteref` to the note's `aside`, with an id unique across the book.
-    fn note_call(&mut self, label: &str) {
-        let Some(note) = self.chapter.notes.iter().find(|n| n.label == label) else {
-            return self.out.push_str(&text(&format!("[^{label}]")));
-        };
-        let calls = self.note_calls.entry(label.to_string()).or_insert(0);
-        *calls += 1;
-        let id = note_id("fnref", &self.chapter.slug, note.number);
-        let id = if *calls == 1 { id } else { format!("{id}-{calls}") };
-        self.out.push_str(&format!(
-            "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{}\" id=\"{id}\">{}</a>",
-            note_id("fn", &self.chapter.slug, note.number),
-            note.number
-        ));
-    }
-
-    /// A footnote at the chapter's end, its number linking back to the first call.
-    fn note(&mut self, note: &Footnote) {
-        let slug = &self.chapter.slug;
-        self.out.push_str(&format!(
-            "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">\n",
-            note_id("fn", slug, note.number)
-        ));
-        let back = format!(
-            "<a class=\"note-back\" role=\"doc-backlink\" href=\"#{}\" title=\"{}\">{}.</a> ",
-            note_id("fnref", slug, note.number),
-            attr(self.labels.back),
-            note.number
-        );
-        match note.blocks.split_first() {
-            Some((Block { kind: BlockKind::Paragraph(inlines), .. }, rest)) => {
-                self.out.push_str(&format!("<p>{back}"));
-                self.inlines(inlines);
-                self.out.push_str("</p>\n");
-                self.blocks(rest);
-            }
-            _ => {
-                self.out.push_str(&format!("<p>{back}</p>\n"));
-                self.blocks(&note.blocks);
-            }
-        }
-        self.out.push_str("</aside>\n");
-    }
-
     fn warn(&mut self, pos: Pos, message: String, hint: &str) {
-        self.diagnostics
-            .push(Diagnostic::warning(&self.chapter.path, pos, message).with_hint(hint));
+        self.found.push(Diagnostic::warning(&self.chapter.path, pos, message).with_hint(hint));
     }
-}
-
-/// A footnote or footnote-call id, unique across the book.
-fn note_id(prefix: &str, slug: &str, number: u32) -> String {
-    format!("{prefix}-{}-{number}", id_part(slug))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::epub::anchors::chapter_file;
+    use crate::model::{Footnote, InlineKind, LinkTarget};
     use crate::model::{FrontMatter, ListItem};
 
     fn at(kind: InlineKind) -> Inline {
@@ -527,14 +398,13 @@ mod tests {
         let anchors = Anchors::new(chapters, &files);
         let images =
             HashMap::from([(PathBuf::from("sources/p/a.png"), "images/a.png".to_string())]);
-        let book = Book { lang: "fr", anchors: &anchors, images: &images };
-        let mut diagnostics = Diagnostics::default();
-        let page = chapter_page(&chapters[0], &files[0], &book, &mut diagnostics);
+        let book = Book { lang: &Lang::french(), anchors: &anchors, images: &images };
+        let Warned { output: page, findings } = chapter_page(&chapters[0], &files[0], &book);
         let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
         if let Err(err) = roxmltree::Document::parse_with_options(&page.xhtml, options) {
             panic!("not well-formed ({err}):\n{}", page.xhtml);
         }
-        (page.xhtml, diagnostics)
+        (page.xhtml, findings)
     }
 
     #[test]
@@ -562,7 +432,7 @@ mod tests {
             ])),
             block(BlockKind::Html("<div><p>unclosed <b>bold".into())),
             block(BlockKind::Raw {
-                format: "typst".into(),
+                format: RawFormat::Typst,
                 text: "#panic()".into(),
                 text_pos: Pos::new(5, 1),
             }),
@@ -577,7 +447,7 @@ mod tests {
             xhtml.contains("<a href=\"https://e.org/?a=1&amp;b=2\" title=\"&quot;\">x</a>"),
             "{xhtml}"
         );
-        let lines: Vec<String> = diagnostics.0.iter().map(|d| d.to_string()).collect();
+        let lines: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
         assert!(lines.iter().all(|l| l.starts_with("sources/p/c.md:")), "{lines:#?}");
         assert_eq!(lines.len(), 4, "{lines:#?}");
     }
@@ -671,7 +541,7 @@ mod tests {
         let mut c = chapter("c", vec![heading(2, "s", "Section")], vec![]);
         c.front = FrontMatter {
             title: Some("Annexe".into()),
-            lang: Some("en".into()),
+            lang: Lang::parse("en"),
             ..FrontMatter::default()
         };
         let (xhtml, _) = write(&[c]);

@@ -4,13 +4,13 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
 use crate::model::{
     Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget,
-    List, Pos, Publication, Table,
+    List, Publication, RawFormat, Table,
 };
-use crate::typst::escape::{self, string};
-use crate::typst::{elision, values};
+use crate::pdf::escape::{self, string};
+use crate::pdf::{elision, values};
 
 /// The virtual path of the style template inside the typst world.
 pub const TEMPLATE_PATH: &str = "/.presse/template.typ";
@@ -56,11 +56,8 @@ impl SourceMap {
 }
 
 /// Writes the typst source of a publication for the style template.
-pub fn emit(
-    publication: &Publication,
-    options: &toml::Table,
-    diagnostics: &mut Diagnostics,
-) -> TypstSource {
+pub fn emit(publication: &Publication, options: &toml::Table) -> Warned<TypstSource> {
+    let mut diagnostics = Diagnostics::default();
     let mut emitter = Emitter {
         source: TypstSource::default(),
         file: 0,
@@ -73,11 +70,11 @@ pub fn emit(
     let hyphenate = options.get("hyphenate").and_then(toml::Value::as_bool).unwrap_or(true);
     for (index, chapter) in publication.chapters.iter().enumerate() {
         emitter.file = index;
-        let lang = chapter.front.lang.as_deref().unwrap_or(&publication.manifest.lang);
+        let lang = chapter.front.lang.as_ref().unwrap_or(&publication.manifest.lang);
         emitter.elision = elision::language(lang).filter(|_| hyphenate);
-        emitter.chapter(chapter, diagnostics);
+        emitter.chapter(chapter, &mut diagnostics);
     }
-    emitter.source
+    Warned::new(emitter.source, diagnostics)
 }
 
 struct Emitter {
@@ -121,10 +118,10 @@ impl Emitter {
             string(&m.title),
             opt(&m.subtitle),
             opt(&m.number.as_ref().map(|n| n.to_string())),
-            m.date.year,
-            m.date.month,
-            m.date.day,
-            string(&typst_lang(&m.lang)),
+            m.date.year(),
+            m.date.month(),
+            m.date.day(),
+            string(m.lang.language()),
             list(&m.authors),
             list(&m.keywords),
             opt(&m.description),
@@ -143,7 +140,7 @@ impl Emitter {
             string(&chapter.slug),
             opt(&f.title),
             opt(&f.author),
-            opt(&f.lang.as_deref().map(typst_lang)),
+            opt(&f.lang.as_ref().map(|lang| lang.language().to_string())),
             opt(&f.kicker),
             opt(&f.standfirst),
         );
@@ -184,7 +181,7 @@ impl Emitter {
                     lang.as_deref().map_or(String::new(), |l| format!("lang: {}, ", string(l)));
                 let _ = write!(self.out(), "#raw(block: true, {lang}{})", string(text));
             }
-            BlockKind::Raw { format, text, text_pos } if format == "typst" => {
+            BlockKind::Raw { format: RawFormat::Typst, text, text_pos } => {
                 self.raw_typst(text, *text_pos)
             }
             BlockKind::Raw { .. } => {}
@@ -433,11 +430,6 @@ impl Context<'_> {
                 ),
         );
     }
-}
-
-/// The language code typst takes, `fr` of `fr-FR`: typst refuses a whole BCP 47 tag.
-fn typst_lang(tag: &str) -> String {
-    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
 }
 
 /// A project file's path as the typst world sees it (rooted at the project root).

@@ -1,0 +1,222 @@
+//! One publication's two editions: made side by side, staged beside their final names, then put
+//! in place together, so that the PDF and the EPUB on disk always agree.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::config::BuildConfig;
+use super::output::Edition;
+use super::progress::{PublicationProgress, Step};
+use super::project_environment;
+use super::report::WrittenEdition;
+use crate::diag::{Diagnostics, Outcome, Warned};
+use crate::epub::{EpubOptions, epub};
+use crate::files::{Staged, stage, write_atomic};
+use crate::model::Publication;
+use crate::pdf::preview::Previews;
+use crate::pdf::print::PdfProfile;
+use crate::pdf::{self, Environment, Typeset, preflight};
+use crate::styles::Style;
+
+/// One publication, prepared, with its style and its output folder.
+pub(super) struct Job<'a> {
+    pub config: &'a BuildConfig,
+    pub publication: &'a Publication,
+    pub style: &'a Style,
+    pub dir: &'a Path,
+    pub started: Instant,
+}
+
+/// The editions of one publication, staged and not yet in place.
+pub(super) struct Editions {
+    pub pdf: Option<PdfEdition>,
+    /// The EPUB and its size.
+    pub epub: Option<(Staged, usize)>,
+}
+
+/// A PDF made and staged beside its final name: its size, its page count, and its pages as PNG
+/// when asked.
+pub(super) struct PdfEdition {
+    file: Staged,
+    bytes: usize,
+    pages: usize,
+    previews: Option<Previews>,
+    /// The project files typst read, beyond those the model names (raw blocks' `read()` …).
+    pub files_read: Vec<PathBuf>,
+}
+
+/// An edition made, or why not; `None` when the build does not ask for it. The outer `Result`
+/// is a failure to write, which stops the whole build.
+type Made<T> = Result<Option<Outcome<T>>>;
+
+impl Job<'_> {
+    /// Both editions, made side by side and staged, or every finding when either failed: either
+    /// every edition asked for is put in place, or none.
+    pub fn make(
+        &self,
+        env: &OnceLock<Environment>,
+        tracker: &PublicationProgress,
+    ) -> Result<Outcome<Editions>> {
+        let (pdf, epub) =
+            rayon::join(|| self.pdf_edition(env, tracker), || self.epub_edition(tracker));
+        let mut found = Diagnostics::default();
+        let pdf = gather(pdf?, &mut found);
+        let epub = gather(epub?, &mut found);
+        Ok(match (pdf, epub) {
+            (Ok(pdf), Ok(epub)) => Ok(Warned::new(Editions { pdf, epub }, found)),
+            _ => Err(found),
+        })
+    }
+
+    /// The PDF, staged, its page count and its previews; the laid-out pages are dropped here,
+    /// before the EPUB is waited for.
+    fn pdf_edition(
+        &self,
+        env: &OnceLock<Environment>,
+        tracker: &PublicationProgress,
+    ) -> Made<PdfEdition> {
+        if !self.config.formats.pdf {
+            return Ok(None);
+        }
+        let config = self.config;
+        let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
+        let fonts_found = Diagnostics::from(env.fonts().warnings(&config.root));
+        tracker.step(Step::Typesetting);
+        let made = match self.pdf(env)? {
+            Ok(made) => made,
+            Err(found) => return Ok(Some(Err(fonts_found.into_iter().chain(found).collect()))),
+        };
+        let Warned { output: (file, bytes, mut typeset), findings } = made;
+        let previews = config.preview.then(|| {
+            tracker.step(Step::Previewing);
+            pdf::preview::render(&typeset.document)
+        });
+        let pages = typeset.document.pages().len();
+        let files_read = typeset.files_read();
+        let edition = PdfEdition { file, bytes, pages, previews, files_read };
+        Ok(Some(Ok(Warned::new(edition, fonts_found.into_iter().chain(findings).collect()))))
+    }
+
+    /// The PDF, staged, its size and its laid-out pages.
+    fn pdf(&self, env: &Environment) -> Result<Outcome<(Staged, usize, Typeset)>> {
+        let (config, publication) = (self.config, self.publication);
+        let profile =
+            PdfProfile::resolve(&publication.manifest.print, config.print, config.pdf_standard);
+        let bleed = profile.print.map(|print| print.bleed);
+        let typeset = pdf::typeset_with_bleed(publication, &config.root, env, self.style, bleed);
+        let Warned { output: typeset, findings: mut found } = match typeset {
+            Ok(typeset) => typeset,
+            Err(found) => return Ok(Err(found)),
+        };
+        if config.emit_typst {
+            let path = self.dir.join(format!("{}.typ", publication.name));
+            write_atomic(&path, typeset.source.text.as_bytes())?;
+        }
+        // The pages are checked while the PDF is made from them.
+        let (pdf, pages_found) = rayon::join(
+            || pdf::export_pdf_with(&typeset, publication, &profile),
+            || preflight::check_pages(&typeset, publication, config.strict),
+        );
+        let bytes = match pdf {
+            Ok(bytes) => bytes,
+            Err(errors) => {
+                found.extend(errors);
+                return Ok(Err(found));
+            }
+        };
+        // The file is written while its fonts are checked; errors remove it.
+        let (file, fonts_found) = rayon::join(
+            || self.stage(Edition::Pdf, &bytes),
+            || preflight::check_pdf(&bytes, publication),
+        );
+        found.extend(fonts_found);
+        found.extend(pages_found);
+        Ok(Warned::new((file?, bytes.len(), typeset), found).checked())
+    }
+
+    /// The EPUB, staged, and its size.
+    fn epub_edition(&self, tracker: &PublicationProgress) -> Made<(Staged, usize)> {
+        if !self.config.formats.epub {
+            return Ok(None);
+        }
+        tracker.step(Step::MakingEpub);
+        let options = EpubOptions {
+            max_image_side: self.config.max_image_side,
+            cache_dir: Some(self.config.out.join(".cache").join("images")),
+        };
+        let made = match epub(self.publication, &self.config.root, self.style, &options) {
+            Ok(made) => made,
+            Err(found) => return Ok(Some(Err(found))),
+        };
+        // Written while the PDF is still being made.
+        let staged = self.stage(Edition::Epub, &made.output)?;
+        Ok(Some(Ok(made.map(|bytes| (staged, bytes.len())))))
+    }
+
+    /// Writes one edition beside its final name, to be put in place by [`Job::commit`].
+    fn stage(&self, edition: Edition, bytes: &[u8]) -> Result<Staged> {
+        stage(&edition.file(self.dir, &self.publication.name), bytes)
+    }
+
+    /// Puts the staged editions in place, the PDF's previews beside, and describes them.
+    pub fn commit_all(&self, editions: Editions) -> Result<Vec<WrittenEdition>> {
+        let mut written = Vec::new();
+        if let Some(pdf) = editions.pdf {
+            written.push(self.commit(Edition::Pdf, pdf.file, pdf.bytes, Some(pdf.pages))?);
+            if let Some(previews) = &pdf.previews {
+                write_previews(&self.dir.join("preview"), previews)?;
+            }
+        }
+        if let Some((file, bytes)) = editions.epub {
+            written.push(self.commit(Edition::Epub, file, bytes, None)?);
+        }
+        Ok(written)
+    }
+
+    /// Puts one staged edition in place and describes it.
+    fn commit(
+        &self,
+        edition: Edition,
+        file: Staged,
+        bytes: usize,
+        pages: Option<usize>,
+    ) -> Result<WrittenEdition> {
+        let path = file.path().to_path_buf();
+        file.commit()?;
+        let seconds = self.started.elapsed().as_secs_f64();
+        let publication = self.publication.name.clone();
+        Ok(WrittenEdition { publication, edition, path, bytes, pages, seconds })
+    }
+}
+
+/// An edition's output, its findings added to `found`; `Err` when it failed.
+fn gather<T>(made: Option<Outcome<T>>, found: &mut Diagnostics) -> Result<Option<T>, ()> {
+    match made {
+        None => Ok(None),
+        Some(Ok(made)) => Ok(Some(made.into_output(found))),
+        Some(Err(errors)) => {
+            found.extend(errors);
+            Err(())
+        }
+    }
+}
+
+/// Writes `page-001.png` … and `contact-sheet.png`, removing pages left from a longer edition.
+fn write_previews(dir: &Path, previews: &Previews) -> Result<()> {
+    for (index, png) in previews.pages.iter().enumerate() {
+        write_atomic(&dir.join(format!("page-{:03}.png", index + 1)), png)?;
+    }
+    write_atomic(&dir.join("contact-sheet.png"), &previews.sheet)?;
+    let count = previews.pages.len();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let number = name.strip_prefix("page-").and_then(|n| n.strip_suffix(".png"));
+        if number.and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| n > count) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}

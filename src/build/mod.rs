@@ -1,0 +1,200 @@
+//! `presse build`: every stage in order, for each publication, with one checked configuration.
+//!
+//! The build machinery, from the bottom up: `output` (where editions go, the lock),
+//! `stamp` (what the last build read), `progress` (what is said while it works), `report`
+//! (findings and the summary), `config` (what is asked), `job` (one publication's two
+//! editions), and this module, which runs them all.
+
+mod config;
+mod job;
+mod output;
+pub mod progress;
+pub mod report;
+mod stamp;
+
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+pub use config::{BuildConfig, Shard};
+pub use output::{Edition, Formats, lock};
+pub use report::{BuildReport, WrittenEdition};
+
+use crate::diag::{Diagnostic, Diagnostics, Outcome, Warned};
+use crate::model::Publication;
+use crate::pdf::{Environment, Fonts};
+use crate::{load, passes, styles};
+use job::Job;
+use output::{clean_temporaries, edition_dir};
+use progress::{Ended, Progress, PublicationProgress, Step};
+
+/// The fonts of a project: its `fonts/` folder, typst's embedded fonts, maybe the system's.
+pub fn project_environment(root: &Path, system_fonts: bool) -> Environment {
+    let dir = root.join("fonts");
+    let dirs = if dir.is_dir() { vec![dir] } else { Vec::new() };
+    Environment::new(Fonts::load(&dirs, system_fonts))
+}
+
+/// Builds the editions of every publication asked for, silently, with fonts loaded for it.
+pub fn build(config: &BuildConfig) -> Result<BuildReport> {
+    build_with(config, &OnceLock::new(), &Progress::silent())
+}
+
+/// Builds the editions of every publication asked for, in parallel, reporting to `progress`.
+/// `env` holds the fonts, loaded on first need (none for up-to-date publications); `presse
+/// watch` passes the same one to every build, so that typst's work carries over.
+pub fn build_with(
+    config: &BuildConfig,
+    env: &OnceLock<Environment>,
+    progress: &Progress,
+) -> Result<BuildReport> {
+    let started = Instant::now();
+    let mut report = BuildReport::default();
+    let names = selected_publications(config).into_output(&mut report.diagnostics);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .thread_name(|i| format!("presse-{i}"))
+        .build()?;
+    // `collect` keeps the publications' order, whichever finishes first: the findings come out
+    // in the same order on every run.
+    let done: Vec<Result<PublicationBuild>> = pool.install(|| {
+        names.par_iter().map(|name| build_publication(config, env, name, progress)).collect()
+    });
+    for publication in done {
+        publication?.add_to(&mut report);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The publications to build: those named (all when none is), then this machine's shard.
+fn selected_publications(config: &BuildConfig) -> Warned<Vec<String>> {
+    let names = match load::publication_dirs(&config.root, &config.publications) {
+        Ok(names) => names,
+        Err(d) => return Warned::new(Vec::new(), d.into()),
+    };
+    if names.is_empty() {
+        let none = Diagnostic::error("sources", Default::default(), "no publication found")
+            .with_hint("make a folder sources/<name>/ with a publication.toml and chapters");
+        return Warned::new(names, none.into());
+    }
+    let Some(shard) = config.shard else { return Warned::new(names, Diagnostics::default()) };
+    let total = names.len();
+    let selected = shard.select(names);
+    let mut found = Diagnostics::default();
+    if selected.is_empty() {
+        let (index, count) = (shard.index, shard.count);
+        found.push(
+            Diagnostic::warning(
+                "sources",
+                Default::default(),
+                format!("shard {index}/{count} has none of the {total} publications"),
+            )
+            .with_hint("split the publications into at most as many shards as there are"),
+        );
+    }
+    Warned::new(selected, found)
+}
+
+/// Loads and runs the passes on one publication: the model both editions read.
+pub fn prepare(root: &Path, name: &str) -> Outcome<Publication> {
+    passes::run(load::load(root, name)?, root).checked()
+}
+
+/// What building one publication did.
+struct PublicationBuild {
+    name: String,
+    ended: Ended,
+    editions: Vec<WrittenEdition>,
+    findings: Diagnostics,
+}
+
+impl PublicationBuild {
+    fn new(name: &str, ended: Ended, findings: Diagnostics) -> Self {
+        PublicationBuild { name: name.to_string(), ended, editions: Vec::new(), findings }
+    }
+
+    /// Adds what this publication's build did to the whole build's report.
+    fn add_to(self, report: &mut BuildReport) {
+        report.diagnostics.extend(self.findings);
+        match self.ended {
+            Ended::Built => report.editions.extend(self.editions),
+            Ended::UpToDate => report.up_to_date.push(self.name),
+            Ended::Failed => report.failed.push(self.name),
+        }
+    }
+}
+
+/// Builds one publication, following it in `progress`; its findings are its own, to be merged in
+/// the publications' order.
+fn build_publication(
+    config: &BuildConfig,
+    env: &OnceLock<Environment>,
+    name: &str,
+    progress: &Progress,
+) -> Result<PublicationBuild> {
+    let tracker = progress.publication(name, &config.formats.editions());
+    let done = make_editions(config, env, name, &tracker);
+    tracker.finish(done.as_ref().map_or(Ended::Failed, |done| done.ended));
+    done
+}
+
+/// Makes and writes the editions of one publication, unless it is up to date or has errors.
+fn make_editions(
+    config: &BuildConfig,
+    env: &OnceLock<Environment>,
+    name: &str,
+    tracker: &PublicationProgress,
+) -> Result<PublicationBuild> {
+    let started = Instant::now();
+    let dir = edition_dir(&config.out, name)?;
+    // One presse process at a time writes a publication's editions (see output::lock).
+    let _lock = lock(&config.out, name)?;
+    clean_temporaries(&dir);
+    let settings = config.settings();
+    let expected = config.expected_files(&dir, name);
+    if !config.force
+        && let Some(warnings) = stamp::unchanged(&config.root, name, &dir, &settings, &expected)
+    {
+        return Ok(PublicationBuild::new(name, Ended::UpToDate, warnings.into()));
+    }
+    tracker.step(Step::Reading);
+    let failed = |found| Ok(PublicationBuild::new(name, Ended::Failed, found));
+    let Warned { output: publication, findings: mut found } = match prepare(&config.root, name) {
+        Ok(prepared) => prepared,
+        Err(found) => return failed(found),
+    };
+    if config.strict && found.escalate(passes::MISSING_ALT) {
+        return failed(found);
+    }
+    let style = match styles::resolve(&config.root, &publication) {
+        Ok(style) => style,
+        Err(d) => {
+            found.push(d);
+            return failed(found);
+        }
+    };
+    // The inputs are hashed before they are used: a file saved during the build rebuilds.
+    let mut inputs = stamp::Inputs::new(&config.root, name, &settings);
+    inputs.add_files(stamp::model_files(&config.root, &publication));
+    let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
+    let editions = match job.make(env, tracker)? {
+        Ok(made) => made.into_output(&mut found),
+        Err(errors) => {
+            found.extend(errors);
+            return failed(found);
+        }
+    };
+    tracker.step(Step::Writing);
+    if let Some(pdf) = &editions.pdf {
+        inputs.add_files(pdf.files_read.iter().cloned());
+    }
+    stamp::remove(&dir);
+    let written = job.commit_all(editions)?;
+    // `found` holds this publication's findings only: warnings, since it was built.
+    stamp::write(&dir, &inputs.stamp(found.iter().cloned().collect()))?;
+    Ok(PublicationBuild { editions: written, ..PublicationBuild::new(name, Ended::Built, found) })
+}
