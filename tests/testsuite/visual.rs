@@ -1,13 +1,12 @@
 //! Visual regression: chosen pages of the sample publications, rendered to pixels, compared
 //! with committed references. A change that alters a page fails here until it is accepted on
-//! purpose with `PRESSE_UPDATE_REFERENCES=1 cargo test --test visual`.
+//! purpose with `PRESSE_UPDATE_REFERENCES=1 cargo test --test testsuite visual::`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
 use image::RgbaImage;
-use presse::diag::Diagnostics;
 
 /// Pixels per point of the references (A4 becomes 298 x 421 pixels).
 const SCALE: f64 = 0.5;
@@ -41,13 +40,14 @@ fn difference(a: &RgbaImage, b: &RgbaImage) -> f64 {
 }
 
 fn render(name: &str) -> typst_layout::PagedDocument {
-    let mut diagnostics = Diagnostics::default();
-    let publication = presse::build::prepare(root(), name, &mut diagnostics)
-        .unwrap_or_else(|| panic!("{name} does not load: {:?}", diagnostics.0));
+    let publication = presse::build::prepare(root(), name)
+        .unwrap_or_else(|found| panic!("{name} does not load: {found:?}"))
+        .output;
     let style = presse::styles::resolve(root(), &publication).unwrap();
     let env = common::environment_with_project_fonts();
-    presse::typst::typeset(&publication, root(), env, &style, &mut diagnostics)
-        .unwrap_or_else(|| panic!("{name} does not compile: {:?}", diagnostics.0))
+    presse::pdf::typeset(&publication, root(), env, &style)
+        .unwrap_or_else(|found| panic!("{name} does not compile: {found:?}"))
+        .output
         .document
 }
 
@@ -58,7 +58,7 @@ fn sample_pages_match_their_references() {
     for (name, pages) in WATCHED {
         let document = render(name);
         for &page in pages {
-            let actual = presse::preview::rasterise(&document.pages()[page - 1], SCALE);
+            let actual = presse::pdf::rasterise(&document.pages()[page - 1], SCALE);
             let path = reference(name, page);
             if update {
                 actual.save(&path).unwrap();
@@ -86,7 +86,7 @@ fn sample_pages_match_their_references() {
     }
     assert!(
         changed.is_empty(),
-        "pages changed; if on purpose, run PRESSE_UPDATE_REFERENCES=1 cargo test --test visual:\n{}",
+        "pages changed; if on purpose, run PRESSE_UPDATE_REFERENCES=1 cargo test --test testsuite visual::\n{}",
         changed.join("\n")
     );
 }

@@ -1,7 +1,7 @@
 //! `presse check`: each kind of finding at its exact file:line:column, nothing written, and the
 //! same findings as `presse build`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

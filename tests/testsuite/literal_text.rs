@@ -1,11 +1,11 @@
 //! Property: any text in a paragraph, a heading, a link or a table cell comes out literally.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use presse::diag::Diagnostics;
-use presse::model::{Align, Block, BlockKind, Inline, InlineKind, LinkTarget, Pos, Table};
+use presse::diag::Pos;
+use presse::model::{Align, Block, BlockKind, Inline, InlineKind, LinkTarget, Table};
 use proptest::prelude::*;
 
 fn text(s: &str) -> Vec<Inline> {
@@ -44,17 +44,10 @@ fn laid_out(s: &str) -> Result<String, String> {
     let mut publication = presse::load::from_markdown("");
     publication.chapters[0].blocks = blocks_around(s);
     let style = presse::styles::resolve(Path::new("."), &publication).unwrap();
-    let mut diagnostics = Diagnostics::default();
-    let typeset = presse::typst::typeset(
-        &publication,
-        Path::new("."),
-        common::environment(),
-        &style,
-        &mut diagnostics,
-    );
+    let typeset = presse::pdf::typeset(&publication, Path::new("."), common::environment(), &style);
     match typeset {
-        Some(t) if !diagnostics.has_errors() => Ok(presse::typst::laid_out_text(&t.document)),
-        _ => Err(format!("{:?}", diagnostics.0)),
+        Ok(t) => Ok(presse::pdf::laid_out_text(&t.output.document)),
+        Err(found) => Err(format!("{found:?}")),
     }
 }
 

@@ -3,7 +3,7 @@
 //! (`pdftotext`, and the fonts' own text maps for the no-break spaces, which pdftotext
 //! prints as plain spaces), and no elided word of the PDF breaks at its apostrophe.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Incremental builds: an unchanged publication is not rebuilt; a changed one is.
 
-mod common;
+use crate::common;
 
 use common::{manifest, project, run_presse};
 

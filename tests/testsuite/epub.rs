@@ -4,27 +4,35 @@
 
 use std::path::{Path, PathBuf};
 
-mod common;
+use crate::common;
 
 use common::validators::{assert_ace_clean, assert_epubcheck_clean, violations};
-use presse::diag::Diagnostics;
+use presse::diag::{Diagnostics, Warned};
 use presse::epub::{EpubOptions, epub};
 
 const FIXTURE: &str = "tests/fixtures/epub-basic";
 
 /// Builds the `exemple` publication of a project root: the EPUB and the findings.
 fn build(root: &Path, options: &EpubOptions) -> (Option<Vec<u8>>, Diagnostics) {
-    let mut diagnostics = Diagnostics::default();
-    let publication = presse::build::prepare(root, "exemple", &mut diagnostics)
-        .unwrap_or_else(|| panic!("the fixture does not load: {:?}", diagnostics.0));
+    let Warned { output: publication, findings: mut diagnostics } =
+        presse::build::prepare(root, "exemple")
+            .unwrap_or_else(|found| panic!("the fixture does not load: {found:?}"));
     let style = presse::styles::resolve(root, &publication).expect("the fixture's style");
-    let bytes = epub(&publication, root, &style, options, &mut diagnostics);
-    (bytes, diagnostics)
+    match epub(&publication, root, &style, options) {
+        Ok(made) => {
+            diagnostics.extend(made.findings);
+            (Some(made.output), diagnostics)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            (None, diagnostics)
+        }
+    }
 }
 
 fn build_ok(root: &Path) -> Vec<u8> {
     let (bytes, diagnostics) = build(root, &EpubOptions::default());
-    bytes.unwrap_or_else(|| panic!("no EPUB: {:?}", diagnostics.0))
+    bytes.unwrap_or_else(|| panic!("no EPUB: {diagnostics:?}"))
 }
 
 fn write_temp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -45,11 +53,10 @@ fn fixture_variant(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
 }
 
 fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
+    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
@@ -91,7 +98,7 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn raw_html_dropped_parts_are_warnings_naming_file_and_line() {
     let (_, diagnostics) = build(Path::new(FIXTURE), &EpubOptions::default());
-    let found: Vec<String> = diagnostics.0.iter().map(|d| d.to_string()).collect();
+    let found: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
     let onclick =
         found.iter().find(|d| d.contains("onclick")).unwrap_or_else(|| panic!("{found:#?}"));
     assert!(onclick.starts_with("sources/exemple/01-ouverture.md:27:1: warning"), "{onclick}");

@@ -1,6 +1,6 @@
 //! The PDF edition of a real fixture, checked with poppler's tools, byte for byte and by snapshot.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -22,15 +22,7 @@ fn build_basic(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn every_font_is_embedded() {
     let (_out, pdf) = build_basic(&[]);
-    let listing = tool("pdffonts", &[pdf.to_str().unwrap()]);
-    let rows: Vec<&str> = listing.lines().skip(2).collect();
-    assert!(!rows.is_empty(), "no font listed:\n{listing}");
-    for row in rows {
-        // Columns: name, type, encoding, emb, sub, uni, object, id. Names have no spaces.
-        let columns: Vec<&str> = row.split_whitespace().collect();
-        let emb = columns[columns.len() - 5];
-        assert_eq!(emb, "yes", "font not embedded: {row}");
-    }
+    common::assert_fonts_embedded(&pdf);
 }
 
 #[test]
@@ -55,11 +47,24 @@ fn metadata_pages_and_boxes_are_right() {
 #[test]
 fn the_pdf_has_bookmarks_for_the_headings() {
     let (_out, pdf) = build_basic(&[]);
-    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
-    assert!(text.contains("Une métropole qui coopère"));
-    let bytes = std::fs::read(&pdf).unwrap();
-    let raw = String::from_utf8_lossy(&bytes);
-    assert!(raw.contains("/Outlines"), "no outline (bookmarks) in the PDF");
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let toc = document.get_toc().expect("the PDF has an outline");
+    assert!(toc.errors.is_empty(), "{:?}", toc.errors);
+    let entries: Vec<(usize, &str)> =
+        toc.toc.iter().map(|entry| (entry.level, entry.title.as_str())).collect();
+    assert_eq!(
+        entries,
+        [
+            // The first chapter's title, from its front matter, then its own headings.
+            (1, "Ouverture"),
+            (1, "Une métropole qui coopère"),
+            (2, "Les étapes"),
+            (1, "Détails"),
+            (2, "Chiffres clés")
+        ]
+    );
+    let pages: Vec<usize> = toc.toc.iter().map(|entry| entry.page).collect();
+    assert!(pages.windows(2).all(|w| w[0] <= w[1]) && pages[0] >= 1, "{pages:?}");
 }
 
 #[test]
@@ -97,16 +102,19 @@ fn the_fixture_sources_are_never_written() {
     assert_eq!(before, listing(&fixture("basic")));
 }
 
-fn listing(dir: &Path) -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(listing(&path));
-        } else {
-            out.push((path.display().to_string(), entry.metadata().unwrap().len()));
-        }
-    }
-    out.sort();
-    out
+/// Every file and folder under `dir`: its path, its bytes, and when it was last changed.
+fn listing(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let bytes = if entry.file_type().is_file() {
+                std::fs::read(entry.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (entry.path().to_path_buf(), bytes, entry.metadata().unwrap().modified().unwrap())
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! The print edition (`--print`): bleed, crop marks and page boxes checked with poppler's
 //! `pdfinfo -box` and `pdffonts` on the samples; PDF standards; the preflight's findings.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -74,8 +74,7 @@ fn the_samples_print_with_bleed_marks_and_page_boxes_byte_for_byte() {
     let out = build_samples(&["--print"]);
     for name in ["cahiers", "lettre"] {
         let pdf = sample_pdf(out.path(), name);
-        let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
-        assert!(fonts.lines().skip(2).all(|row| row.contains(" yes yes ")), "{fonts}");
+        common::assert_fonts_embedded(&pdf);
         for (index, page) in page_boxes(&pdf).iter().enumerate() {
             let [tl, tb, tr, tt] = page.trim;
             assert!(close(tr - tl, A4.0) && close(tt - tb, A4.1), "{name} p{index}: {page:?}");

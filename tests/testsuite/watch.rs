@@ -1,7 +1,7 @@
 //! `presse watch` with the real binary: it builds, rebuilds after an edit, reports an error in the
 //! sources while keeping the last good edition, and rebuilds once the error is fixed.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -86,7 +86,7 @@ fn watch_rebuilds_on_each_change_and_keeps_the_last_good_edition_through_an_erro
 
     std::fs::write(&chapter, "# Premier\n\n![Vue](images/absente.png)\n").unwrap();
     let failed = watch.wait_for("p: not rebuilt");
-    let said = failed.join("\n");
+    let said = common::one_line(&failed.join("\n"));
     assert!(said.contains("01.md:3:1: error:") && said.contains("absente.png"), "{said}");
     assert_eq!(std::fs::read(&pdf).unwrap(), second, "the last good PDF is kept");
 
@@ -109,7 +109,7 @@ fn watch_quiet_says_only_what_is_wrong() {
         std::thread::sleep(Duration::from_millis(50));
     }
     std::fs::write(dir.path().join("sources/p/01.md"), "![Vue](images/absente.png)\n").unwrap();
-    let said = watch.wait_for("p: not rebuilt").join("\n");
+    let said = common::one_line(&watch.wait_for("p: not rebuilt").join("\n"));
     assert!(said.contains("01.md:1:1: error:"), "{said}");
     assert!(!said.contains("built p in") && !said.contains("watching"), "{said}");
 }

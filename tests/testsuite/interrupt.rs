@@ -4,7 +4,7 @@
 //! The kill instants are random, from a seed printed in every failure message
 //! (`PRESSE_INTERRUPT_SEED` replays one).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -1,34 +1,70 @@
 //! Two presse processes on the same tree at once: the second waits for the first's lock on the
 //! publication, both succeed, and the editions on disk are complete and valid.
 
-mod common;
+use crate::common;
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
 
 use common::validators::assert_epubcheck_clean;
 use common::{presse, tool};
+
+/// What a build waiting for another's lock says.
+const WAITING: &str = "waiting for another presse build of p";
 
 /// A publication `p` with a few chapters and an image, enough for a build to take a moment.
 fn tree() -> tempfile::TempDir {
     common::sizeable_project(2, 300, 200)
 }
 
-fn start(root: &Path, args: &[&str]) -> Child {
-    presse()
+/// A build running, and the lines it writes on standard error, as it writes them.
+struct Build {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+fn start(root: &Path, args: &[&str]) -> Build {
+    let mut child = presse()
         .args(["build", "--root"])
         .arg(root)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("presse starts")
+        .expect("presse starts");
+    let stderr = child.stderr.take().unwrap();
+    let (sender, lines) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Build { child, lines, seen: Vec::new() }
 }
 
-fn finish(child: Child) -> String {
-    let output = child.wait_with_output().expect("presse ends");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "a concurrent build failed:\n{stderr}");
+impl Build {
+    /// Waits until the build says `text` on a line of its own.
+    fn wait_for(&mut self, text: &str) {
+        while !self.seen.iter().any(|line| line.contains(text)) {
+            let line = self.lines.recv_timeout(Duration::from_secs(120));
+            let line = line.unwrap_or_else(|_| panic!("no `{text}` from presse: {:?}", self.seen));
+            self.seen.push(line);
+        }
+    }
+}
+
+/// Waits for a build to end, checks that it succeeded, and returns what it said.
+fn finish(mut build: Build) -> String {
+    let status = build.child.wait().expect("presse ends");
+    build.seen.extend(build.lines.iter());
+    let stderr = build.seen.join("\n");
+    assert!(status.success(), "a concurrent build failed:\n{stderr}");
     stderr
 }
 
@@ -47,13 +83,18 @@ fn assert_editions_valid(root: &Path) {
 #[test]
 fn two_forced_builds_at_once_both_succeed_with_valid_editions() {
     let root = tree();
-    let first = start(root.path(), &["--force"]);
-    let second = start(root.path(), &["--force"]);
-    let messages = [finish(first), finish(second)];
+    std::fs::create_dir_all(root.path().join("output")).unwrap();
+    // Both builds start while the publication is locked, so that they meet for sure; released,
+    // one builds while the other waits for it.
+    let lock = presse::build::lock(&root.path().join("output"), "p").unwrap();
+    let mut first = start(root.path(), &["--force"]);
+    let mut second = start(root.path(), &["--force"]);
+    first.wait_for(WAITING);
+    second.wait_for(WAITING);
+    drop(lock);
+    finish(first);
+    finish(second);
     assert_editions_valid(root.path());
-    // One of them found the other at work, unless the first was done before the second began.
-    let waited = messages.iter().any(|m| m.contains("waiting for another presse build of p"));
-    eprintln!("one build waited for the other: {waited}");
 }
 
 #[test]
@@ -70,14 +111,13 @@ fn a_build_of_one_edition_beside_a_build_of_both_leaves_both_valid() {
 fn the_lock_makes_a_second_build_wait_and_say_so() {
     let root = tree();
     std::fs::create_dir_all(root.path().join("output")).unwrap();
-    let lock = presse::output::lock(&root.path().join("output"), "p").unwrap();
-    let waiting = start(root.path(), &["--format", "epub"]);
+    let lock = presse::build::lock(&root.path().join("output"), "p").unwrap();
+    let mut waiting = start(root.path(), &["--format", "epub"]);
     // The build cannot write while the lock is held; once released, it goes on and succeeds.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(!root.path().join("output/p/p.epub").exists(), "a build wrote through the lock");
+    waiting.wait_for(WAITING);
+    assert!(!root.path().join("output/p").exists(), "a build wrote through the lock");
     drop(lock);
-    let stderr = finish(waiting);
-    assert!(stderr.contains("waiting for another presse build of p"), "{stderr}");
+    finish(waiting);
     assert!(root.path().join("output/p/p.epub").is_file());
 }
 
@@ -98,7 +138,10 @@ fn two_publications_filling_the_image_cache_at_once_leave_whole_images() {
     finish(first);
     finish(second);
     let cache = root.path().join("output/.cache/images");
-    for entry in std::fs::read_dir(&cache).unwrap().flatten() {
+    let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    // The one image, converted by both, is cached once under its one key.
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         assert!(!name.contains(".presse-tmp-"), "a temporary was left in the cache: {name}");
         image::open(entry.path()).unwrap_or_else(|e| panic!("{name} is not a whole image: {e}"));

@@ -1,6 +1,6 @@
 //! Bad input gets an error naming file:line:column and a hint, and nothing is written.
 
-mod common;
+use crate::common;
 
 use common::{manifest, project, run_presse};
 

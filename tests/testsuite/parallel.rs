@@ -1,6 +1,6 @@
 //! Parallel builds, shards, and what a build prints when standard error is not a terminal.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -6,7 +6,7 @@
 //! secret must reach no edition and no message, and the parent must hold no new file but the
 //! editions. (`tests/errors.rs` checks a raw `#read` of `/etc/passwd`.)
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -65,9 +65,7 @@ impl Sandbox {
 
     /// Every path under the parent, relative to it.
     fn paths(&self) -> BTreeSet<PathBuf> {
-        let mut paths = BTreeSet::new();
-        walk(self.parent.path(), self.parent.path(), &mut paths);
-        paths
+        walk(self.parent.path())
     }
 
     /// Runs `presse build --root <project> <args>` from `cwd`: (exit code, stderr, new paths).
@@ -80,7 +78,7 @@ impl Sandbox {
             .args(args)
             .output()
             .expect("presse runs");
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let stderr = common::one_line(&String::from_utf8_lossy(&output.stderr));
         assert!(!stderr.contains(SECRET), "the secret reached a message:\n{stderr}");
         let created = self.paths().difference(&before).cloned().collect();
         (output.status.code().unwrap_or(-1), stderr, created)
@@ -104,14 +102,10 @@ impl Sandbox {
     }
 }
 
-fn walk(base: &Path, dir: &Path, paths: &mut BTreeSet<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        paths.insert(path.strip_prefix(base).unwrap().to_path_buf());
-        if entry.file_type().unwrap().is_dir() {
-            walk(base, &path, paths);
-        }
-    }
+/// Every path under `base`, relative to it (symbolic links not followed).
+fn walk(base: &Path) -> BTreeSet<PathBuf> {
+    let entries = walkdir::WalkDir::new(base).min_depth(1).into_iter().map(Result::unwrap);
+    entries.map(|entry| entry.path().strip_prefix(base).unwrap().to_path_buf()).collect()
 }
 
 fn is_edition(path: &Path) -> bool {

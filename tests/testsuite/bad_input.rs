@@ -2,7 +2,7 @@
 //! within the limits of `src/limits.rs`, never in a panic, a hang or an exhausted machine.
 //! Large inputs are generated at test time; every build runs under a cap on its address space.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -30,7 +30,7 @@ fn build(files: &[(&str, &[u8])], args: &[&str]) -> Outcome {
         .args(args)
         .output()
         .expect("presse runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stderr = common::one_line(&String::from_utf8_lossy(&output.stderr));
     assert!(!stderr.contains("panicked"), "presse panicked:\n{stderr}");
     let code = output.status.code().unwrap_or_else(|| panic!("killed by a signal:\n{stderr}"));
     Outcome { code, stderr, dir }
@@ -284,7 +284,7 @@ fn a_font_file_that_is_not_a_font_is_skipped_with_a_warning() {
     owned.push(("fonts/Faux.ttf", b"not a font at all\n".to_vec()));
     let outcome = build(&files(&owned), &["--format", "pdf"]);
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
-    let expected = "fonts/Faux.ttf:1:1: warning: this font file cannot be read; it is skipped";
+    let expected = "fonts/Faux.ttf: warning: this font file cannot be read; it is skipped";
     assert!(outcome.stderr.contains(expected), "expected `{expected}` in:\n{}", outcome.stderr);
     assert!(outcome.dir.path().join("output/p/p.pdf").is_file());
 }

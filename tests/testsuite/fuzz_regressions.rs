@@ -1,7 +1,7 @@
 //! Every input the fuzzers once broke presse with (`tests/fixtures/fuzz/`) passes their checks
 //! now: no panic, the typst compiles, the EPUB's XML is well-formed and script-free.
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod fuzz_checks;
 
 use std::path::PathBuf;
