@@ -243,7 +243,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Fonts(args) => {
-            let env = presse::build::project_environment(&args.root, args.system_fonts);
+            let env = presse::pdf::Environment::for_project(&args.root, args.system_fonts);
             for family in env.fonts().families() {
                 println!("{family}");
             }

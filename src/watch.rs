@@ -13,7 +13,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::build::progress::{Progress, Verbosity};
 use crate::build::report::{MessageFormat, print_diagnostics};
-use crate::build::{BuildConfig, BuildReport, build_with, project_environment};
+use crate::build::{BuildConfig, BuildReport, build_with};
 use crate::pdf::Environment;
 
 /// The folders watched, under the project root.
@@ -200,7 +200,8 @@ impl Session {
 
     /// Loads the fonts, set to keep typst's files between compilations.
     fn load_fonts(&mut self) {
-        let env = project_environment(&self.config.root, self.config.system_fonts).keeping_files();
+        let env = Environment::for_project(&self.config.root, self.config.system_fonts);
+        let env = env.keeping_files();
         self.env = OnceLock::from(env);
     }
 

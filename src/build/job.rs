@@ -10,7 +10,6 @@ use anyhow::Result;
 use super::config::BuildConfig;
 use super::output::Edition;
 use super::progress::{PublicationProgress, Step};
-use super::project_environment;
 use super::report::WrittenEdition;
 use crate::diag::{Diagnostics, Outcome, Warned};
 use crate::epub::{EpubOptions, epub};
@@ -82,7 +81,7 @@ impl Job<'_> {
             return Ok(None);
         }
         let config = self.config;
-        let env = env.get_or_init(|| project_environment(&config.root, config.system_fonts));
+        let env = env.get_or_init(|| Environment::for_project(&config.root, config.system_fonts));
         let fonts_found = Diagnostics::from(env.fonts().warnings(&config.root));
         tracker.step(Step::Typesetting);
         let made = match self.pdf(env)? {

@@ -25,18 +25,11 @@ pub use report::{BuildReport, WrittenEdition};
 
 use crate::diag::{Diagnostic, Diagnostics, Outcome, Warned};
 use crate::model::Publication;
-use crate::pdf::{Environment, Fonts};
+use crate::pdf::Environment;
 use crate::{load, passes, styles};
 use job::Job;
 use output::{clean_temporaries, edition_dir};
 use progress::{Ended, Progress, PublicationProgress, Step};
-
-/// The fonts of a project: its `fonts/` folder, typst's embedded fonts, maybe the system's.
-pub fn project_environment(root: &Path, system_fonts: bool) -> Environment {
-    let dir = root.join("fonts");
-    let dirs = if dir.is_dir() { vec![dir] } else { Vec::new() };
-    Environment::new(Fonts::load(&dirs, system_fonts))
-}
 
 /// Builds the editions of every publication asked for, silently, with fonts loaded for it.
 pub fn build(config: &BuildConfig) -> Result<BuildReport> {

@@ -29,7 +29,6 @@ pub struct EpubImage {
     pub href: String,
     /// Its media type.
     pub media_type: &'static str,
-    /// Its bytes.
     pub bytes: Vec<u8>,
 }
 

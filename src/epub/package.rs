@@ -14,17 +14,13 @@ pub const FRONT_FILE: &str = "cover.xhtml";
 
 /// Everything that goes into the package.
 pub struct Contents<'a> {
-    /// The publication.
     pub publication: &'a Publication,
-    /// The stylesheet.
     pub css: &'a str,
     /// The cover page (with the cover image) or the title page.
     pub front: Page,
     /// Whether `front` is a cover (else a title page).
     pub front_is_cover: bool,
-    /// The chapters.
     pub pages: &'a [Page],
-    /// The images.
     pub images: &'a Images,
     /// Words in the book's language.
     pub labels: Labels,

@@ -141,6 +141,14 @@ pub struct Environment {
 }
 
 impl Environment {
+    /// The environment of a project: the fonts of its `fonts/` folder, presse's and typst's
+    /// built-in fonts, and the system's when asked.
+    pub fn for_project(root: &Path, system_fonts: bool) -> Environment {
+        let dir = root.join("fonts");
+        let dirs = if dir.is_dir() { vec![dir] } else { Vec::new() };
+        Environment::new(Fonts::load(&dirs, system_fonts))
+    }
+
     /// A standard library and a font set, shared by every compilation.
     pub fn new(fonts: Fonts) -> Environment {
         let library = Arc::new(LazyHash::new(Library::default()));
@@ -154,7 +162,7 @@ impl Environment {
         Environment { kept: Some(Arc::default()), ..self }
     }
 
-    /// The fonts.
+    /// The fonts every compilation in this environment draws from.
     pub fn fonts(&self) -> &Fonts {
         &self.fonts
     }

@@ -19,7 +19,6 @@ const CLOSERS: &str = ".,;:!?)]}»”’…*_\"'";
 /// One character of a paragraph, with the text run it goes back to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cell {
-    /// The character.
     pub ch: char,
     /// The index of its text run; `usize::MAX` for a stand-in that belongs to none.
     pub seg: usize,

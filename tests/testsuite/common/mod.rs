@@ -71,9 +71,7 @@ pub fn environment() -> &'static Environment {
 /// The fonts of this repository's project (its fonts/ folder too), loaded once per test binary.
 pub fn environment_with_project_fonts() -> &'static Environment {
     static ENV: OnceLock<Environment> = OnceLock::new();
-    ENV.get_or_init(|| {
-        presse::build::project_environment(Path::new(env!("CARGO_MANIFEST_DIR")), false)
-    })
+    ENV.get_or_init(|| Environment::for_project(Path::new(env!("CARGO_MANIFEST_DIR")), false))
 }
 
 /// Runs an external checker, failing the test with a hint when it is missing.
