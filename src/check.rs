@@ -27,11 +27,6 @@ pub fn check(config: &CheckConfig) -> Diagnostics {
         Ok(names) => names,
         Err(d) => return d.into(),
     };
-    if names.is_empty() {
-        return Diagnostic::error("sources", Pos::default(), "no publication found")
-            .with_hint("make a folder sources/<name>/ with a publication.toml and chapters")
-            .into();
-    }
     names.iter().flat_map(|name| check_publication(config, name)).collect()
 }
 

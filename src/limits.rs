@@ -2,9 +2,10 @@
 //! that broken or hostile input ends in a clear error, in bounded time and memory, never in a
 //! crash, a hang or an exhausted machine.
 //!
-//! Each limit was chosen from measurements of a release build (see `tests/bad_input.rs` and
-//! the issue note): where the cost of an input grows fast, the limit sits well below the point
-//! where a build takes more than a few seconds, and far above anything an editorial team writes.
+//! Each limit was chosen from measurements of a release build (see
+//! `tests/testsuite/bad_input.rs` and the issue note): where the cost of an input grows fast,
+//! the limit sits well below the point where a build takes more than a few seconds, and far
+//! above anything an editorial team writes.
 
 use std::path::Path;
 

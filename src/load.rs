@@ -14,7 +14,8 @@ use crate::parse;
 use crate::paths::markdown_files;
 use crate::slug::slugify;
 
-/// The publications under `<root>/sources/`, by folder name; `only` narrows the list.
+/// The publications under `<root>/sources/`, by folder name; `only` narrows the list. None at
+/// all is an error.
 pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Diagnostic> {
     let sources = root.join("sources");
     let entries = fs::read_dir(&sources).map_err(|err| {
@@ -37,8 +38,14 @@ pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Dia
                 Pos::default(),
                 format!("no publication named `{wanted}`"),
             )
+            .with_code("unknown-publication")
             .with_hint(format!("the publications are: {}", names.join(", "))));
         }
+    }
+    if names.is_empty() {
+        return Err(Diagnostic::error("sources", Pos::default(), "no publication found")
+            .with_code("no-publication")
+            .with_hint("make a folder sources/<name>/ with a publication.toml and chapters"));
     }
     if !only.is_empty() {
         names.retain(|n| only.contains(n));
@@ -106,6 +113,7 @@ fn chapter_files(
             .collect();
         if files.is_empty() {
             return Err(Diagnostic::error(&manifest_path, Pos::new(1, 1), "no chapter found")
+                .with_code("no-chapter")
                 .with_hint("add a Markdown file (*.md) beside publication.toml"));
         }
         return Ok(files);
@@ -133,6 +141,7 @@ fn chapter_files(
     }
     if files.is_empty() {
         return Err(Diagnostic::error(&manifest_path, at, "the chapter list is empty")
+            .with_code("bad-chapter-list")
             .with_hint("name at least one chapter file, or remove `chapters` to take every *.md"));
     }
     Ok(files)

@@ -264,6 +264,7 @@ impl Manifest {
         let at = |key: &str| key_pos(text, key);
         if self.title.trim().is_empty() {
             return Err(Diagnostic::error(file, at("title"), "the title is empty")
+                .with_code("bad-manifest")
                 .with_hint("give the publication a title"));
         }
         self.print.check(text, file)

@@ -1,6 +1,6 @@
-//! The checks the fuzz targets run on one input, shared with `tests/fuzz_regressions.rs`:
-//! presse never panics, the typst it emits compiles (raw typst blocks aside) and every XML
-//! file of its EPUB is well-formed and free of active content.
+//! The checks the fuzz targets run on one input, shared with
+//! `tests/testsuite/fuzz_regressions.rs`: presse never panics, the typst it emits compiles (raw
+//! typst blocks aside) and every XML file of its EPUB is well-formed and free of active content.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -69,11 +69,6 @@ fn selected_publications(config: &BuildConfig) -> Warned<Vec<String>> {
         Ok(names) => names,
         Err(d) => return Warned::new(Vec::new(), d.into()),
     };
-    if names.is_empty() {
-        let none = Diagnostic::error("sources", Default::default(), "no publication found")
-            .with_hint("make a folder sources/<name>/ with a publication.toml and chapters");
-        return Warned::new(names, none.into());
-    }
     let Some(shard) = config.shard else { return Warned::new(names, Diagnostics::default()) };
     let total = names.len();
     let selected = shard.select(names);
@@ -86,6 +81,7 @@ fn selected_publications(config: &BuildConfig) -> Warned<Vec<String>> {
                 Default::default(),
                 format!("shard {index}/{count} has none of the {total} publications"),
             )
+            .with_code("empty-shard")
             .with_hint("split the publications into at most as many shards as there are"),
         );
     }

@@ -87,6 +87,7 @@ fn convert_use(
 ) -> Result<EpubImage, Diagnostic> {
     let fail = |message: String| {
         Diagnostic::error(&image.file, image.pos, message)
+            .with_code("unreadable-image")
             .with_hint("use a PNG, JPEG, GIF, WebP or SVG file that opens in an image viewer")
     };
     let source = std::fs::read(root.join(&image.path))

@@ -48,38 +48,50 @@ pub fn epub(
     if found.has_errors() {
         return Err(found);
     }
+    match package_book(publication, style, &images, &pages) {
+        Ok(bytes) => Ok(Warned::new(bytes, found)),
+        Err(message) => {
+            let manifest = publication.dir.join("publication.toml");
+            found.push(
+                Diagnostic::error(manifest, Pos::default(), message)
+                    .with_code("epub-writer")
+                    .with_hint(
+                        "this is a bug in presse's EPUB writer; please report it with the sources",
+                    ),
+            );
+            Err(found)
+        }
+    }
+}
+
+/// The pages, images and stylesheet packaged by epub-builder, then normalised.
+fn package_book(
+    publication: &Publication,
+    style: &Style,
+    images: &images::Images,
+    pages: &[Page],
+) -> Result<Vec<u8>, String> {
     let labels = Labels::for_language(&publication.manifest.lang);
-    let (front, front_is_cover) = package::front_page(publication, &images, labels);
+    let (front, front_is_cover) = package::front_page(publication, images, labels);
     let contents = package::Contents {
         publication,
         css: &style.css,
         front,
         front_is_cover,
-        pages: &pages,
-        images: &images,
+        pages,
+        images,
         labels,
         modified: edition_timestamp(publication.manifest.date),
     };
-    let manifest_file = publication.dir.join("publication.toml");
-    let fail =
-        |message: String| -> Diagnostics {
-            let mut all = found.clone();
-            all.push(Diagnostic::error(&manifest_file, Pos::default(), message).with_hint(
-                "this is a bug in presse's EPUB writer; please report it with the sources",
-            ));
-            all
-        };
-    let raw = package::assemble(&contents).map_err(|err| fail(format!("EPUB packaging: {err}")))?;
+    let raw = package::assemble(&contents).map_err(|err| format!("EPUB packaging: {err}"))?;
     let fixes = Fixes {
         identifier: publication.manifest.stable_identifier(),
         lang: publication.manifest.lang.to_string(),
-        metadata: package::metadata(publication, &images),
+        metadata: package::metadata(publication, images),
     };
     let filled: Vec<(String, &[u8])> =
         images.files.iter().map(|i| (format!("OEBPS/{}", i.href), i.bytes.as_slice())).collect();
-    let bytes = normalise::normalise(&raw, &fixes, &filled)
-        .map_err(|err| fail(format!("EPUB normalisation: {err}")))?;
-    Ok(Warned::new(bytes, found))
+    normalise::normalise(&raw, &fixes, &filled).map_err(|err| format!("EPUB normalisation: {err}"))
 }
 
 /// Every chapter as an XHTML page, links resolved across the book.

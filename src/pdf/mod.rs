@@ -149,7 +149,8 @@ pub(crate) fn export_pdf_with(
             Some((_, bleeds)) => print::add_bleed_boxes(bytes, bleeds).map_err(|error| {
                 let message = format!("cannot add the BleedBox to the PDF: {error}");
                 let hint = "please report it; build without --print meanwhile";
-                Diagnostic::error(&manifest, Pos::default(), message).with_hint(hint).into()
+                let error = Diagnostic::error(&manifest, Pos::default(), message);
+                error.with_hint(hint).with_code("pdf-export").into()
             }),
         },
         Err(errors) => {

@@ -51,6 +51,7 @@ impl Writer<'_> {
             LinkTarget::Url(url) => {
                 self.warn(
                     pos,
+                    "bad-url",
                     format!("the link `{url}` is left out of the EPUB"),
                     "link to http, https or mailto addresses",
                 );

@@ -211,6 +211,7 @@ impl Writer<'_> {
             RawFormat::Typst => {}
             RawFormat::Other(other) => self.warn(
                 pos,
+                "raw-block",
                 format!("a raw `{other}` block is left out of the EPUB"),
                 "raw blocks take `html` or `typst`",
             ),
@@ -228,7 +229,7 @@ impl Writer<'_> {
     fn report_dropped(&mut self, pos: Pos, dropped: &[String]) {
         if !dropped.is_empty() {
             let message = format!("raw HTML left out of the EPUB: {}", dropped.join(", "));
-            self.warn(pos, message, "keep to plain elements (p, em, span, div, table …) with class, title and lang attributes");
+            self.warn(pos, "raw-html", message, "keep to plain elements (p, em, span, div, table …) with class, title and lang attributes");
         }
     }
 
@@ -352,8 +353,9 @@ impl Writer<'_> {
         self.book.images.get(image.path.as_ref()?).cloned()
     }
 
-    fn warn(&mut self, pos: Pos, message: String, hint: &str) {
-        self.found.push(Diagnostic::warning(&self.chapter.path, pos, message).with_hint(hint));
+    fn warn(&mut self, pos: Pos, code: &'static str, message: String, hint: &str) {
+        let warning = Diagnostic::warning(&self.chapter.path, pos, message).with_code(code);
+        self.found.push(warning.with_hint(hint));
     }
 }
 
