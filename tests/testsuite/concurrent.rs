@@ -3,14 +3,11 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::process::Stdio;
 
 use common::validators::assert_epubcheck_clean;
-use common::{presse, tool};
+use common::{Running, presse, tool};
 
 /// What a build waiting for another's lock says.
 const WAITING: &str = "waiting for another presse build of p";
@@ -20,50 +17,15 @@ fn tree() -> tempfile::TempDir {
     common::sizeable_project(2, 300, 200)
 }
 
-/// A build running, and the lines it writes on standard error, as it writes them.
-struct Build {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-fn start(root: &Path, args: &[&str]) -> Build {
-    let mut child = presse()
-        .args(["build", "--root"])
-        .arg(root)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("presse starts");
-    let stderr = child.stderr.take().unwrap();
-    let (sender, lines) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    Build { child, lines, seen: Vec::new() }
-}
-
-impl Build {
-    /// Waits until the build says `text` on a line of its own.
-    fn wait_for(&mut self, text: &str) {
-        while !self.seen.iter().any(|line| line.contains(text)) {
-            let line = self.lines.recv_timeout(Duration::from_secs(120));
-            let line = line.unwrap_or_else(|_| panic!("no `{text}` from presse: {:?}", self.seen));
-            self.seen.push(line);
-        }
-    }
+fn start(root: &Path, args: &[&str]) -> Running {
+    let mut all = vec!["build", "--root", root.to_str().unwrap()];
+    all.extend_from_slice(args);
+    Running::start(&all)
 }
 
 /// Waits for a build to end, checks that it succeeded, and returns what it said.
-fn finish(mut build: Build) -> String {
-    let status = build.child.wait().expect("presse ends");
-    build.seen.extend(build.lines.iter());
-    let stderr = build.seen.join("\n");
+fn finish(build: Running) -> String {
+    let (status, stderr) = build.finish();
     assert!(status.success(), "a concurrent build failed:\n{stderr}");
     stderr
 }

@@ -3,67 +3,16 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use common::{manifest, presse, project};
+use common::{PATIENCE, Running, manifest, presse, project};
 
-/// Generous: a loaded two-core machine builds slowly. This bounds a hang, it times nothing.
-const PATIENCE: Duration = Duration::from_secs(120);
-
-/// A running `presse watch`, killed when the test ends, passing or failing.
-struct Watching {
-    child: Child,
-    lines: Receiver<String>,
-    /// Every line read so far, for failure messages.
-    seen: Vec<String>,
-}
-
-impl Watching {
-    fn start(root: &Path, flags: &[&str]) -> Watching {
-        let mut child = presse()
-            .args(["watch", "--root", root.to_str().unwrap()])
-            .args(flags)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("presse watch starts");
-        let stderr = child.stderr.take().unwrap();
-        let (sender, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Watching { child, lines, seen: Vec::new() }
-    }
-
-    /// Waits for a line starting with `start`, and returns the lines read until then.
-    fn wait_for(&mut self, start: &str) -> Vec<String> {
-        let mut read = Vec::new();
-        loop {
-            let Ok(line) = self.lines.recv_timeout(PATIENCE) else {
-                panic!("no line `{start}…` from presse watch; it said:\n{}", self.seen.join("\n"))
-            };
-            self.seen.push(line.clone());
-            let found = line.starts_with(start);
-            read.push(line);
-            if found {
-                return read;
-            }
-        }
-    }
-}
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A running `presse watch` on a project, with these flags.
+fn watching(root: &Path, flags: &[&str]) -> Running {
+    let mut args = vec!["watch", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(flags);
+    Running::start(&args)
 }
 
 #[test]
@@ -73,7 +22,7 @@ fn watch_rebuilds_on_each_change_and_keeps_the_last_good_edition_through_an_erro
         ("sources/p/01.md", "# Premier\n\nUn paragraphe.\n".as_bytes()),
     ]);
     let (chapter, pdf) = (dir.path().join("sources/p/01.md"), dir.path().join("output/p/p.pdf"));
-    let mut watch = Watching::start(dir.path(), &[]);
+    let mut watch = watching(dir.path(), &[]);
     watch.wait_for("built p in ");
     watch.wait_for("watching ");
     let first = std::fs::read(&pdf).expect("the first build writes the PDF");
@@ -102,7 +51,7 @@ fn watch_quiet_says_only_what_is_wrong() {
         ("sources/p/01.md", "# Premier\n\nUn paragraphe.\n".as_bytes()),
     ]);
     let pdf = dir.path().join("output/p/p.pdf");
-    let mut watch = Watching::start(dir.path(), &["--quiet"]);
+    let mut watch = watching(dir.path(), &["--quiet"]);
     let started = std::time::Instant::now();
     while !pdf.is_file() {
         assert!(started.elapsed() < PATIENCE, "the first build wrote no PDF");
@@ -123,7 +72,7 @@ fn a_rebuild_under_watch_gives_the_bytes_of_a_fresh_build() {
         ("sources/p/01.md", "# L'agglomération\n\nD'abord : l'intercommunalité !\n".as_bytes()),
         ("sources/p/02.md", "# Ensuite\n\nUn paragraphe.\n".as_bytes()),
     ]);
-    let mut watch = Watching::start(dir.path(), &[]);
+    let mut watch = watching(dir.path(), &[]);
     watch.wait_for("built p in ");
     watch.wait_for("watching ");
     let edited = "# Ensuite\n\nUn paragraphe : l'aménagement d'ensemble, enfin.\n";

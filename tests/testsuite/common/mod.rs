@@ -3,9 +3,12 @@
 
 pub mod validators;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
 
 use presse::pdf::{Environment, Fonts};
 
@@ -60,6 +63,70 @@ pub fn presse() -> Command {
 pub fn run_presse(args: &[&str]) -> (i32, String) {
     let output = presse().args(args).output().expect("presse runs");
     (output.status.code().unwrap_or(-1), one_line(&String::from_utf8_lossy(&output.stderr)))
+}
+
+/// Generous: a loaded two-core machine builds slowly. This bounds a hang, it times nothing.
+pub const PATIENCE: Duration = Duration::from_secs(120);
+
+/// A presse process running, and the lines it writes on standard error, read as they come;
+/// killed when dropped, passing test or failing.
+pub struct Running {
+    child: Child,
+    lines: Receiver<String>,
+    /// Every line read so far, for failure messages.
+    seen: Vec<String>,
+}
+
+impl Running {
+    /// Starts presse with these arguments.
+    pub fn start(args: &[&str]) -> Running {
+        let mut child = presse()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("presse starts");
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines, seen: Vec::new() }
+    }
+
+    /// Waits for a line starting with `start`, and returns the lines read until then.
+    pub fn wait_for(&mut self, start: &str) -> Vec<String> {
+        let mut read = Vec::new();
+        loop {
+            let Ok(line) = self.lines.recv_timeout(PATIENCE) else {
+                panic!("no line `{start}…` from presse; it said:\n{}", self.seen.join("\n"))
+            };
+            self.seen.push(line.clone());
+            let found = line.starts_with(start);
+            read.push(line);
+            if found {
+                return read;
+            }
+        }
+    }
+
+    /// Waits for the process to end: how it ended, and all it said.
+    pub fn finish(mut self) -> (ExitStatus, String) {
+        let status = self.child.wait().expect("presse ends");
+        self.seen.extend(self.lines.iter());
+        (status, self.seen.join("\n"))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The fonts, loaded once per test binary.
