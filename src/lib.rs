@@ -11,7 +11,7 @@
 //! | 6. build machinery | [`build`] (`output`, `stamp`, `progress`, `report`) | every stage in order, per publication; editions written atomically, stamps, progress, findings printed |
 //! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews); model → XHTML → EPUB |
 //! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks |
-//! | 3. reading | [`parse`], [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
+//! | 3. reading | `parse`, [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
 //! | 2. the model | [`manifest`], [`model`], [`styles`] | `publication.toml`; the document model both editions read; the style presets |
 //! | 1. shared helpers | [`limits`], [`lang`], [`date`], `paths`, `files`, `slug`, `url` | limits on input, language tags, dates, the one "inside the project" check, safe reads and atomic writes, slugs, URLs |
 //! | 0. findings | [`diag`] | positions, findings, and results that carry their findings ([`diag::Warned`]) |
@@ -36,7 +36,7 @@ pub mod model;
 pub mod styles;
 
 pub mod load;
-pub mod parse;
+mod parse;
 
 pub mod passes;
 
