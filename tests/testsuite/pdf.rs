@@ -4,17 +4,11 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{fixture, run_presse, tool};
+use common::{fixture, tool};
 
 /// Builds the `basic` fixture into a fresh folder; returns it and the PDF path.
 fn build_basic(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
-    let out = tempfile::tempdir().unwrap();
-    let root = fixture("basic");
-    let mut args =
-        vec!["build", "--root", root.to_str().unwrap(), "--out", out.path().to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let (code, stderr) = run_presse(&args);
-    assert_eq!(code, 0, "{stderr}");
+    let (out, _) = common::build_ok(&fixture("basic"), extra);
     let pdf = out.path().join("exemple/exemple.pdf");
     (out, pdf)
 }

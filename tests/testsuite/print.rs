@@ -54,13 +54,8 @@ fn close(a: f64, b: f64) -> bool {
 
 /// Builds `publications` of the repository's samples with `extra` flags; returns the output.
 fn build_samples(extra: &[&str]) -> tempfile::TempDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let mut args = vec!["build", "--format", "pdf", "--root", root.to_str().unwrap()];
-    args.extend_from_slice(&["--out", out.path().to_str().unwrap()]);
-    args.extend_from_slice(extra);
-    let (code, stderr) = run_presse(&args);
-    assert_eq!(code, 0, "{stderr}");
+    let args = [&["--format", "pdf"], extra].concat();
+    let (out, stderr) = common::build_ok(common::repository(), &args);
     assert!(!stderr.contains("warning"), "warnings:\n{stderr}");
     out
 }

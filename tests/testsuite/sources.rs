@@ -3,22 +3,10 @@
 
 use crate::common;
 
-use std::path::Path;
-
-use common::run_presse;
-
 #[test]
 fn every_sample_publication_builds_without_a_warning() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let (code, stderr) = run_presse(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
+    let root = common::repository();
+    let (out, stderr) = common::build_ok(root, &[]);
     assert!(!stderr.contains("warning"), "warnings:\n{stderr}");
     let samples = std::fs::read_dir(root.join("sources")).unwrap().flatten().count();
     assert!(samples > 0, "sources/ holds no publication");

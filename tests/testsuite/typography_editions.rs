@@ -18,17 +18,7 @@ const NO_BREAK_SPACES: &[char] = &['\u{202f}', '\u{a0}'];
 
 /// Builds the fixture's two editions; returns the temporary output folder.
 fn build_fixture() -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let root = fixture("typographie");
-    let (code, stderr) = run_presse(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    out
+    common::build_ok(&fixture("typographie"), &[]).0
 }
 
 /// The text of every `<p>` in the EPUB's chapters, whitespace runs made one space.

@@ -65,6 +65,23 @@ pub fn run_presse(args: &[&str]) -> (i32, String) {
     (output.status.code().unwrap_or(-1), one_line(&String::from_utf8_lossy(&output.stderr)))
 }
 
+/// Builds the project at `root` into a temporary output folder, with `extra` flags; checks
+/// that the build succeeds and returns the folder and what presse said.
+pub fn build_ok(root: &Path, extra: &[&str]) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["build", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(&["--out", out.path().to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    let (code, stderr) = run_presse(&args);
+    assert_eq!(code, 0, "{stderr}");
+    (out, stderr)
+}
+
+/// This repository's root, whose `sources/` holds the sample publications.
+pub fn repository() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// Generous: a loaded two-core machine builds slowly. This bounds a hang, it times nothing.
 pub const PATIENCE: Duration = Duration::from_secs(120);
 
