@@ -7,11 +7,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, Config, termcolor};
 
 use super::output::Edition;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::paths::inside_project;
 
 /// What a build did: the editions written and every finding.
 #[derive(Debug, Default)]
@@ -97,11 +98,12 @@ impl<'a> Sources<'a> {
         Sources { root, files: SimpleFiles::new(), ids: HashMap::new() }
     }
 
-    /// The id of a file's text, read on first need.
+    /// The id of a file's text, read on first need; never a file outside the project, which a
+    /// finding may name to say it was refused.
     fn id(&mut self, file: &Path) -> Option<usize> {
         let (root, files) = (self.root, &mut self.files);
         *self.ids.entry(file.to_path_buf()).or_insert_with(|| {
-            let text = std::fs::read_to_string(root.join(file)).ok()?;
+            let text = std::fs::read_to_string(inside_project(root, file).ok()?).ok()?;
             Some(files.add(file.display().to_string(), text))
         })
     }
@@ -139,13 +141,9 @@ impl<'a> Sources<'a> {
             return None;
         }
         let id = self.id(&d.file)?;
-        let text = self.files.get(id).ok()?.source();
-        let mut lines = text.split_inclusive('\n');
-        let mut line_start = 0;
-        for _ in 1..d.pos.line {
-            line_start += lines.next()?.len();
-        }
-        let line = lines.next()?.trim_end_matches(['\n', '\r']);
+        let range = self.files.line_range(id, d.pos.line as usize - 1).ok()?;
+        let line_start = range.start;
+        let line = self.files.get(id).ok()?.source().get(range)?.trim_end_matches(['\n', '\r']);
         let column = (d.pos.column.max(1) - 1) as usize;
         let start = line.char_indices().nth(column).map_or(line.len(), |(i, _)| i);
         let end = line[start..].chars().next().map_or(start, |c| start + c.len_utf8());
