@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Diagnostics, Pos, pos_of_offset};
 use crate::files::read_text;
 use crate::limits;
 use crate::manifest::Manifest;
+use crate::memo;
 use crate::model::{BlockKind, Chapter, FrontMatter, Inline, Publication, plain_text};
 use crate::parse;
 use crate::paths::markdown_files;
@@ -55,6 +56,10 @@ pub fn publication_dirs(root: &Path, only: &[String]) -> Result<Vec<String>, Dia
 
 /// Loads `sources/<name>/` under the project root into a publication (chapters parsed).
 pub fn load(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
+    memo::stage(|| load_publication(root, name))
+}
+
+fn load_publication(root: &Path, name: &str) -> Result<Publication, Diagnostics> {
     let dir = Path::new("sources").join(name);
     let manifest_path = dir.join("publication.toml");
     let text = read_text(root, &manifest_path).map_err(one)?;

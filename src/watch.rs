@@ -26,11 +26,6 @@ const SETTLE: Duration = Duration::from_millis(50);
 /// The longest a rebuild waits for files that keep changing.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
-/// For how many rebuilds typst keeps memoised work that no rebuild used: older work is evicted,
-/// so that memory stays bounded however long presse watches. One keeps what the last rebuild
-/// used, which is what the next edit needs.
-const CACHE_ROUNDS: usize = 1;
-
 /// How the findings and the rebuilds are printed.
 #[derive(Debug, Clone, Copy)]
 pub struct WatchOutput {
@@ -223,13 +218,8 @@ impl Session {
             _ => Verbosity::Quiet,
         };
         match build_with(&config, &self.env, &Progress::stderr(verbosity, false)) {
-            Ok(report) => {
-                self.tell(&report);
-                // After a failed build, typst's work of the last good one is kept for the fix.
-                if !report.editions.is_empty() {
-                    typst::comemo::evict(CACHE_ROUNDS);
-                }
-            }
+            // Each build is one round of memoised work (see `memo`): memory stays bounded.
+            Ok(report) => self.tell(&report),
             Err(err) => eprintln!("error: {err:#}"),
         }
         self.started = true;

@@ -68,8 +68,6 @@ impl Harness {
         };
         let typeset = presse::pdf::typeset(&publication, &self.root, &self.env, &self.style);
         let pdf = typeset.and_then(|t| presse::pdf::export_pdf(&t.output, &publication));
-        // Forget old compilations, so that memory stays flat over millions of inputs.
-        typst::comemo::evict(10);
         if has_raw_typst(&publication) {
             return Ok(());
         }

@@ -24,6 +24,7 @@ pub use output::{Edition, Formats, lock};
 pub use report::{BuildReport, WrittenEdition};
 
 use crate::diag::{Diagnostic, Diagnostics, Outcome, Warned};
+use crate::memo::Round;
 use crate::model::Publication;
 use crate::pdf::Environment;
 use crate::{load, passes, styles};
@@ -45,6 +46,8 @@ pub fn build_with(
     progress: &Progress,
 ) -> Result<BuildReport> {
     let started = Instant::now();
+    // The stages of every publication are one round: the next build finds their work.
+    let round = Round::group();
     let mut report = BuildReport::default();
     let names = selected_publications(config).into_output(&mut report.diagnostics);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -58,6 +61,9 @@ pub fn build_with(
     });
     for publication in done {
         publication?.add_to(&mut report);
+    }
+    if !report.failed.is_empty() {
+        round.fail();
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

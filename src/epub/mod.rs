@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::date::edition_timestamp;
 use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned};
+use crate::memo;
 use crate::model::Publication;
 use crate::styles::Style;
 use anchors::{Anchors, chapter_file};
@@ -37,6 +38,15 @@ impl Default for EpubOptions {
 
 /// The EPUB edition of a prepared publication, with what was found while making it.
 pub fn epub(
+    publication: &Publication,
+    root: &Path,
+    style: &Style,
+    options: &EpubOptions,
+) -> Outcome<Vec<u8>> {
+    memo::stage(|| make_epub(publication, root, style, options))
+}
+
+fn make_epub(
     publication: &Publication,
     root: &Path,
     style: &Style,

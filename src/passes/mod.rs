@@ -9,6 +9,7 @@ mod urls;
 use std::path::Path;
 
 use crate::diag::{Diagnostics, Warned};
+use crate::memo::Round;
 use crate::model::Publication;
 
 pub use checks::MISSING_ALT;
@@ -16,6 +17,7 @@ pub use checks::MISSING_ALT;
 /// Runs every pass, in order, as both editions need them. Every pass runs even when one finds
 /// an error, so that one run reports everything.
 pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {
+    let _round = Round::work();
     let mut found = Diagnostics::default();
     let publication = typography::run(publication);
     let publication = ids::run(publication).into_output(&mut found);

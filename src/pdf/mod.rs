@@ -27,6 +27,7 @@ use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 use crate::date::edition_timestamp;
 use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned, pos_of_offset};
 use crate::manifest::PdfStandard;
+use crate::memo;
 use crate::model::Publication;
 use crate::styles::Style;
 use emit::{TEMPLATE_PATH, TypstSource};
@@ -89,6 +90,16 @@ pub(crate) fn typeset_with_bleed(
     style: &Style,
     bleed: Option<Abs>,
 ) -> Outcome<Typeset> {
+    memo::stage(|| compile(publication, root, env, style, bleed))
+}
+
+fn compile(
+    publication: &Publication,
+    root: &Path,
+    env: &Environment,
+    style: &Style,
+    bleed: Option<Abs>,
+) -> Outcome<Typeset> {
     let mut found = Diagnostics::default();
     let source = emit::emit(publication, &style.options).into_output(&mut found);
     let mut template = style.template.clone();
@@ -128,6 +139,14 @@ pub fn export_pdf(typeset: &Typeset, publication: &Publication) -> Result<Vec<u8
 /// [`export_pdf`], for the print edition with crop marks and page boxes, and meeting a PDF
 /// standard when asked.
 pub(crate) fn export_pdf_with(
+    typeset: &Typeset,
+    publication: &Publication,
+    profile: &PdfProfile,
+) -> Result<Vec<u8>, Diagnostics> {
+    memo::stage(|| export(typeset, publication, profile))
+}
+
+fn export(
     typeset: &Typeset,
     publication: &Publication,
     profile: &PdfProfile,

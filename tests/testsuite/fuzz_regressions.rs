@@ -1,12 +1,9 @@
 //! Every input the fuzzers once broke presse with (`tests/fixtures/fuzz/`) passes their checks
 //! now: no panic, the typst compiles, the EPUB's XML is well-formed and script-free.
 
-#[path = "../../fuzz/src/lib.rs"]
-mod fuzz_checks;
-
 use std::path::PathBuf;
 
-use fuzz_checks::Harness;
+use crate::fuzz_checks::Harness;
 
 /// The minimised inputs, by file name.
 fn inputs() -> Vec<PathBuf> {

@@ -6,6 +6,9 @@
 //! <module>::`, for instance `cargo test --test testsuite sandbox::`.
 
 mod common;
+/// The checks the fuzz targets run, shared with the fuzz crate.
+#[path = "../../fuzz/src/lib.rs"]
+mod fuzz_checks;
 
 mod bad_input;
 mod check;
@@ -17,6 +20,7 @@ mod fuzz_regressions;
 mod incremental;
 mod interrupt;
 mod literal_text;
+mod memory;
 mod parallel;
 mod pdf;
 mod print;
