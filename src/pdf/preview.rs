@@ -7,6 +7,8 @@ use typst::utils::Scalar;
 use typst_layout::{Page, PagedDocument};
 use typst_render::RenderOptions;
 
+use crate::memo::Round;
+
 /// Pixels per point of the page previews (2 ≈ 144 dpi).
 const PAGE_SCALE: f64 = 2.0;
 /// Pixels per point of the contact sheet's thumbnails.
@@ -26,6 +28,7 @@ pub struct Previews {
 
 /// Renders the pages and the contact sheet.
 pub fn render(document: &PagedDocument) -> Previews {
+    let _round = Round::work();
     let pages = document.pages().iter().map(|page| png(&rasterise(page, PAGE_SCALE))).collect();
     let thumbs: Vec<RgbaImage> =
         document.pages().iter().map(|page| rasterise(page, THUMB_SCALE)).collect();
@@ -34,6 +37,7 @@ pub fn render(document: &PagedDocument) -> Previews {
 
 /// One page as pixels, at `scale` pixels per point.
 pub fn rasterise(page: &Page, scale: f64) -> RgbaImage {
+    let _round = Round::work();
     let options = RenderOptions { pixel_per_pt: Scalar::new(scale), render_bleed: false };
     let pixmap = typst_render::render(page, &options);
     // Pages are filled white, so premultiplied and straight alpha agree.
