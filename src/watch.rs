@@ -14,6 +14,7 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use crate::build::progress::{Progress, Verbosity};
 use crate::build::report::{MessageFormat, print_diagnostics};
 use crate::build::{BuildConfig, BuildReport, build_with};
+use crate::memo;
 use crate::pdf::Environment;
 
 /// The folders watched, under the project root.
@@ -37,6 +38,7 @@ pub struct WatchOutput {
 
 /// Builds the publications of `config`, then rebuilds them on every change until interrupted.
 pub fn watch(config: &BuildConfig, output: WatchOutput) -> Result<()> {
+    memo::keep_between_builds();
     let (sender, events) = channel();
     let mut watcher = notify::recommended_watcher(sender).context("cannot watch the files")?;
     let folders = Folders::of(config)?;

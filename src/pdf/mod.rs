@@ -27,7 +27,7 @@ use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 use crate::date::edition_timestamp;
 use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned, pos_of_offset};
 use crate::manifest::PdfStandard;
-use crate::memo;
+use crate::memo::{self, Round};
 use crate::model::Publication;
 use crate::styles::Style;
 use emit::{TEMPLATE_PATH, TypstSource};
@@ -90,7 +90,12 @@ pub(crate) fn typeset_with_bleed(
     style: &Style,
     bleed: Option<Abs>,
 ) -> Outcome<Typeset> {
-    memo::stage(|| compile(publication, root, env, style, bleed))
+    let typeset = memo::stage(|| compile(publication, root, env, style, bleed))?;
+    // A round of its own: when no later build will use it, typst's memoised work was dropped as
+    // the compilation's round ended, and the cleaned pages do not sit beside the first ones.
+    let _round = Round::work();
+    let drop_soft_hyphens = elision::drop_unused_soft_hyphens;
+    Ok(typeset.map(|t| Typeset { document: drop_soft_hyphens(t.document), ..t }))
 }
 
 fn compile(
@@ -118,7 +123,6 @@ fn compile(
     found.extend(compiled.warnings.iter().map(|warning| mapper.map(warning)));
     match compiled.output {
         Ok(document) => {
-            let document = elision::drop_unused_soft_hyphens(document);
             let typeset = Typeset { document, source, world, style: style.clone() };
             Warned::new(typeset, found).checked()
         }

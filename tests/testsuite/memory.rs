@@ -82,13 +82,15 @@ fn builds_in_this_process() {
 }
 
 /// What builds the `n`th chapter: the fuzz harness's stages one by one for one edition (as a
-/// program using presse as a library does), `build_with` as `presse watch` does for both.
+/// program using presse as a library does, each build on its own), `build_with` for both as
+/// `presse watch` does, each build reusing the work of the one before.
 fn builder(case: &str, root: &Path) -> Box<dyn Fn(usize)> {
     let harness = Harness::new(root);
     match case {
         "epub" => Box::new(move |n| harness.check_xhtml(chapter(n).as_bytes()).unwrap()),
         "pdf" => Box::new(move |n| harness.check_typst(chapter(n).as_bytes()).unwrap()),
         "both" => {
+            presse::memo::keep_between_builds();
             let root = root.to_path_buf();
             let env = OnceLock::from(Environment::for_project(&root, false).keeping_files());
             let config = BuildConfig {
