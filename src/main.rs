@@ -9,14 +9,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use presse::build::progress::{Progress, Verbosity};
 use presse::build::report::{MessageFormat, print_diagnostics, summary};
 use presse::build::{BuildConfig, BuildReport, Formats, Shard, build_with};
+use presse::project;
 use presse::styles::BuiltInStyle;
 use presse::watch::WatchOutput;
 
 /// presse turns a tree of French Markdown into a print PDF (and an EPUB) per publication.
 ///
-/// Run it from the project root, the folder that holds sources/. Each publication is a
-/// folder sources/<name>/ with a publication.toml and Markdown chapters; its editions
-/// are written to output/<name>/.
+/// Run it anywhere in a project: the project root is the nearest folder at or above the
+/// working one that holds sources/. Each publication is a folder sources/<name>/ with a
+/// publication.toml and Markdown chapters; its editions are written to output/<name>/.
 #[derive(Parser)]
 #[command(name = "presse", version, about, long_about)]
 struct Cli {
@@ -50,11 +51,13 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Publications to check (folder names under sources/); all of them when none is given.
+    /// Publications to check, by name or by folder (sources/lettre-13); all of them when none
+    /// is given, or the one whose folder presse runs in.
     publications: Vec<String>,
-    /// The project root, the folder that holds sources/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The project root, the folder that holds sources/ [default: the nearest at or above the
+    /// working folder].
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// How to print errors and warnings: human (with the source line), json (one object per
     /// line) or github (GitHub Actions annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -85,9 +88,10 @@ enum StyleArg {
 
 #[derive(clap::Args)]
 struct FontsArgs {
-    /// The project root, whose fonts/ folder adds to the built-in fonts.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The project root, whose fonts/ folder adds to the built-in fonts [default: the nearest
+    /// folder at or above the working one that holds sources/].
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Include the fonts installed on this machine.
     #[arg(long)]
     system_fonts: bool,
@@ -95,11 +99,13 @@ struct FontsArgs {
 
 #[derive(clap::Args)]
 struct BuildArgs {
-    /// Publications to build (folder names under sources/); all of them when none is given.
+    /// Publications to build, by name or by folder (sources/lettre-13); all of them when none
+    /// is given, or the one whose folder presse runs in.
     publications: Vec<String>,
-    /// The project root, the folder that holds sources/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The project root, the folder that holds sources/ [default: the nearest at or above the
+    /// working folder].
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Where to write editions [default: <root>/output].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -211,12 +217,12 @@ impl BuildArgs {
         }
     }
 
-    fn config(self) -> BuildConfig {
-        let out = self.out.unwrap_or_else(|| self.root.join("output"));
+    fn config(self, root: PathBuf, publications: Vec<String>) -> BuildConfig {
+        let out = self.out.unwrap_or_else(|| root.join("output"));
         BuildConfig {
-            root: self.root,
+            root,
             out,
-            publications: self.publications,
+            publications,
             emit_typst: self.emit.contains(&Emit::Typst),
             system_fonts: self.system_fonts,
             preview: self.preview,
@@ -243,7 +249,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Fonts(args) => {
-            let env = presse::pdf::Environment::for_project(&args.root, args.system_fonts);
+            let root = args.root.or_else(|| project::find_root(&working_folder()));
+            let root = root.unwrap_or_else(|| PathBuf::from("."));
+            let env = presse::pdf::Environment::for_project(&root, args.system_fonts);
             for family in env.fonts().families() {
                 println!("{family}");
             }
@@ -257,17 +265,22 @@ fn main() -> ExitCode {
         }
         Command::New(args) => new_publication(&args),
         Command::Check(args) => {
-            let config = presse::check::CheckConfig {
-                root: args.root,
-                publications: args.publications,
-                strict: args.strict,
+            let format = args.message_format.into();
+            let (root, publications) = match locate(args.root, &args.publications, format) {
+                Ok(located) => located,
+                Err(code) => return code,
             };
+            let config = presse::check::CheckConfig { root, publications, strict: args.strict };
             let diagnostics = presse::check::check(&config);
-            print_findings(&diagnostics, args.message_format.into(), &config.root)
+            print_findings(&diagnostics, format, &config.root)
         }
         Command::Build(args) => {
             let (format, verbosity) = (args.message_format.into(), args.verbosity());
-            let config = args.config();
+            let (root, publications) = match locate(args.root.clone(), &args.publications, format) {
+                Ok(located) => located,
+                Err(code) => return code,
+            };
+            let config = args.config(root, publications);
             let progress = Progress::stderr(verbosity, std::io::stderr().is_terminal());
             match build_with(&config, &OnceLock::new(), &progress) {
                 Ok(report) => summarise(&report, format, &config.root, verbosity),
@@ -280,12 +293,35 @@ fn main() -> ExitCode {
         Command::Watch(args) => {
             let output =
                 WatchOutput { format: args.message_format.into(), verbosity: args.verbosity() };
-            if let Err(err) = presse::watch::watch(&args.config(), output) {
+            let (root, publications) =
+                match locate(args.root.clone(), &args.publications, output.format) {
+                    Ok(located) => located,
+                    Err(code) => return code,
+                };
+            if let Err(err) = presse::watch::watch(&args.config(root, publications), output) {
                 eprintln!("error: {err:#}");
             }
             ExitCode::from(1)
         }
     }
+}
+
+/// The project root and the publications the command line means (see `presse::project`); when
+/// there is no project, the finding is printed and the exit code returned.
+fn locate(
+    root: Option<PathBuf>,
+    publications: &[String],
+    format: MessageFormat,
+) -> Result<(PathBuf, Vec<String>), ExitCode> {
+    project::locate(root, publications, &working_folder()).map_err(|finding| {
+        print_findings(&finding.into(), format, Path::new("."));
+        ExitCode::from(1)
+    })
+}
+
+/// The folder presse runs in.
+fn working_folder() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
 fn new_publication(args: &NewArgs) -> ExitCode {

@@ -169,14 +169,13 @@ fn github(d: &Diagnostic) -> String {
         Some(hint) => format!("{} (hint: {hint})", d.message),
         None => d.message.clone(),
     };
-    format!(
-        "::{} file={},line={},col={}::{}",
-        d.severity.word(),
-        github_escape(&d.file.to_string_lossy(), true),
-        d.pos.line.max(1),
-        d.pos.column.max(1),
-        github_escape(&message, false)
-    )
+    // A whole file or a folder has no line: the annotation then names the file alone.
+    let at = match d.pos.line {
+        0 => String::new(),
+        line => format!(",line={line},col={}", d.pos.column.max(1)),
+    };
+    let file = github_escape(&d.file.to_string_lossy(), true);
+    format!("::{} file={file}{at}::{}", d.severity.word(), github_escape(&message, false))
 }
 
 /// Escapes for workflow commands: `%`, CR and LF always; `:` and `,` in properties.
@@ -310,6 +309,13 @@ mod tests {
         d.hint = None;
         let out = one(d, MessageFormat::Github, Path::new("."));
         assert_eq!(out, "::error file=dir%2Cx/a%3Ab.md,line=2,col=3::100%25 faux%0Avraiment");
+    }
+
+    #[test]
+    fn a_github_annotation_on_a_folder_or_a_whole_file_names_no_line() {
+        let folder = Diagnostic::error("sources/nope", Pos::default(), "no publication");
+        let out = one(folder, MessageFormat::Github, Path::new("."));
+        assert_eq!(out, "::error file=sources/nope::no publication");
     }
 
     #[test]

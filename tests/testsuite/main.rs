@@ -24,6 +24,7 @@ mod memory;
 mod parallel;
 mod pdf;
 mod print;
+mod project_root;
 mod sandbox;
 mod sources;
 mod typography_editions;
