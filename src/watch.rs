@@ -266,15 +266,15 @@ impl Session {
     }
 }
 
-/// `rebuilt corpus in 0.42 s (pdf, epub)`, one line per publication written.
+/// `rebuilt corpus in 0.42 s (PDF, EPUB)`, one line per publication written.
 fn rebuilt_lines(report: &BuildReport, verb: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut editions = report.editions.iter().peekable();
     while let Some(first) = editions.next() {
-        let (mut seconds, mut kinds) = (first.seconds, vec![first.edition.extension()]);
+        let (mut seconds, mut kinds) = (first.seconds, vec![first.edition.name()]);
         while let Some(next) = editions.next_if(|e| e.publication == first.publication) {
             seconds = seconds.max(next.seconds);
-            kinds.push(next.edition.extension());
+            kinds.push(next.edition.name());
         }
         lines.push(format!(
             "{verb} {} in {seconds:.2} s ({})",
@@ -351,7 +351,7 @@ mod tests {
         };
         assert_eq!(
             rebuilt_lines(&report, "rebuilt"),
-            ["rebuilt a in 0.60 s (pdf, epub)", "rebuilt b in 0.20 s (epub)"]
+            ["rebuilt a in 0.60 s (PDF, EPUB)", "rebuilt b in 0.20 s (EPUB)"]
         );
     }
 }

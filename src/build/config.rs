@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use super::output::Formats;
+use super::output::{Edition, Formats};
 use crate::manifest::PdfStandard;
 
 /// What to build and where, checked before any work starts.
@@ -51,10 +51,20 @@ impl BuildConfig {
         )
     }
 
+    /// The editions this build writes, in order.
+    pub fn editions(&self) -> Vec<Edition> {
+        self.formats.editions(self.print)
+    }
+
+    /// The PDF edition this build writes, when it writes one.
+    pub(super) fn pdf_edition(&self) -> Option<Edition> {
+        self.editions().into_iter().find(|edition| edition.is_pdf())
+    }
+
     /// The files a build of `name` leaves in `dir`.
     pub(super) fn expected_files(&self, dir: &Path, name: &str) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> =
-            self.formats.editions().into_iter().map(|e| e.file(dir, name)).collect();
+            self.editions().into_iter().map(|e| e.file(dir, name)).collect();
         if self.emit_typst {
             files.push(dir.join(format!("{name}.typ")));
         }

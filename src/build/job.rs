@@ -39,6 +39,8 @@ pub(super) struct Editions {
 /// A PDF made and staged beside its final name: its size, its page count, and its pages as PNG
 /// when asked.
 pub(super) struct PdfEdition {
+    /// The screen or the print PDF.
+    edition: Edition,
     file: Staged,
     bytes: usize,
     pages: usize,
@@ -77,14 +79,14 @@ impl Job<'_> {
         env: &OnceLock<Environment>,
         tracker: &PublicationProgress,
     ) -> Made<PdfEdition> {
-        if !self.config.formats.pdf {
+        let Some(edition) = self.config.pdf_edition() else {
             return Ok(None);
-        }
+        };
         let config = self.config;
         let env = env.get_or_init(|| Environment::for_project(&config.root, config.system_fonts));
         let fonts_found = Diagnostics::from(env.fonts().warnings(&config.root));
         tracker.step(Step::Typesetting);
-        let made = match self.pdf(env)? {
+        let made = match self.pdf(env, edition)? {
             Ok(made) => made,
             Err(found) => return Ok(Some(Err(fonts_found.into_iter().chain(found).collect()))),
         };
@@ -95,12 +97,16 @@ impl Job<'_> {
         });
         let pages = typeset.document.pages().len();
         let files_read = typeset.files_read();
-        let edition = PdfEdition { file, bytes, pages, previews, files_read };
-        Ok(Some(Ok(Warned::new(edition, fonts_found.into_iter().chain(findings).collect()))))
+        let made = PdfEdition { edition, file, bytes, pages, previews, files_read };
+        Ok(Some(Ok(Warned::new(made, fonts_found.into_iter().chain(findings).collect()))))
     }
 
     /// The PDF, staged, its size and its laid-out pages.
-    fn pdf(&self, env: &Environment) -> Result<Outcome<(Staged, usize, Typeset)>> {
+    fn pdf(
+        &self,
+        env: &Environment,
+        edition: Edition,
+    ) -> Result<Outcome<(Staged, usize, Typeset)>> {
         let (config, publication) = (self.config, self.publication);
         let profile =
             PdfProfile::resolve(&publication.manifest.print, config.print, config.pdf_standard);
@@ -128,7 +134,7 @@ impl Job<'_> {
         };
         // The file is written while its fonts are checked; errors remove it.
         let (file, fonts_found) = rayon::join(
-            || self.stage(Edition::Pdf, &bytes),
+            || self.stage(edition, &bytes),
             || preflight::check_pdf(&bytes, publication),
         );
         found.extend(fonts_found);
@@ -164,7 +170,7 @@ impl Job<'_> {
     pub fn commit_all(&self, editions: Editions) -> Result<Vec<WrittenEdition>> {
         let mut written = Vec::new();
         if let Some(pdf) = editions.pdf {
-            written.push(self.commit(Edition::Pdf, pdf.file, pdf.bytes, Some(pdf.pages))?);
+            written.push(self.commit(pdf.edition, pdf.file, pdf.bytes, Some(pdf.pages))?);
             if let Some(previews) = &pdf.previews {
                 write_previews(&self.dir.join("preview"), previews)?;
             }

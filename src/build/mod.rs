@@ -23,13 +23,13 @@ pub use config::{BuildConfig, Shard};
 pub use output::{Edition, Formats, lock};
 pub use report::{BuildReport, WrittenEdition};
 
-use crate::diag::{Diagnostic, Diagnostics, Outcome, Warned};
+use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned};
 use crate::memo::Round;
 use crate::model::Publication;
 use crate::pdf::Environment;
 use crate::{load, passes, styles};
 use job::Job;
-use output::{clean_temporaries, edition_dir};
+use output::{clean_temporaries, edition_dir, stale_editions};
 use progress::{Ended, Progress, PublicationProgress, Step};
 
 /// Builds the editions of every publication asked for, silently, with fonts loaded for it.
@@ -131,7 +131,7 @@ fn build_publication(
     name: &str,
     progress: &Progress,
 ) -> Result<PublicationBuild> {
-    let tracker = progress.publication(name, &config.formats.editions());
+    let tracker = progress.publication(name, &config.editions());
     let done = make_editions(config, env, name, &tracker);
     tracker.finish(done.as_ref().map_or(Ended::Failed, |done| done.ended));
     done
@@ -191,5 +191,43 @@ fn make_editions(
     let written = job.commit_all(editions)?;
     // `found` holds this publication's findings only: warnings, since it was built.
     stamp::write(&dir, &inputs.stamp(found.iter().cloned().collect()))?;
+    // Said after each build that leaves them, not kept in the stamp: they may be removed.
+    found.extend(stale_findings(config, &publication, &dir, &written));
     Ok(PublicationBuild { editions: written, ..PublicationBuild::new(name, Ended::Built, found) })
+}
+
+/// A warning for each edition left in `dir` from an earlier build that is older than the
+/// sources of this one: the editions on disk would no longer say the same thing.
+fn stale_findings(
+    config: &BuildConfig,
+    publication: &Publication,
+    dir: &Path,
+    written: &[WrittenEdition],
+) -> Vec<Diagnostic> {
+    let modified =
+        |file: &Path| std::fs::metadata(config.root.join(file)).and_then(|m| m.modified());
+    let sources = stamp::model_files(&config.root, publication);
+    let Some(newest) = sources.iter().filter_map(|file| modified(file).ok()).max() else {
+        return Vec::new();
+    };
+    let written: Vec<Edition> = written.iter().map(|w| w.edition).collect();
+    let name = &publication.name;
+    stale_editions(dir, name, &written, newest)
+        .into_iter()
+        .map(|(edition, file)| {
+            let message = format!(
+                "this {} is older than the sources of the editions just written",
+                edition.name()
+            );
+            let flags = match edition {
+                Edition::Pdf => "--format pdf",
+                Edition::PrintPdf => "--print --format pdf",
+                Edition::Epub => "--format epub",
+            };
+            let hint = format!("rebuild it with `presse build {name} {flags}`, or delete it");
+            Diagnostic::warning(file, Pos::default(), message)
+                .with_code("stale-edition")
+                .with_hint(hint)
+        })
+        .collect()
 }

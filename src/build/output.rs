@@ -3,60 +3,88 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 
 use crate::files::remove_temporaries;
 
-/// One of the two editions of a publication.
+/// One of the editions of a publication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Edition {
-    /// The PDF, for print.
+    /// The PDF for the screen: `<name>.pdf`.
     Pdf,
-    /// The EPUB 3, for e-readers.
+    /// The PDF for the printer (`--print`: bleed, crop marks, page boxes): `<name>-print.pdf`,
+    /// a name of its own so that neither PDF can be taken for the other.
+    PrintPdf,
+    /// The EPUB 3, for e-readers: `<name>.epub`.
     Epub,
 }
 
 impl Edition {
-    /// Both editions, in the order they are reported.
-    pub const ALL: [Edition; 2] = [Edition::Pdf, Edition::Epub];
+    /// Every edition, in the order they are reported.
+    pub const ALL: [Edition; 3] = [Edition::Pdf, Edition::PrintPdf, Edition::Epub];
 
-    /// Its file extension, which is also its name in messages (`pdf`, `epub`).
-    pub fn extension(self) -> &'static str {
+    /// Its name in messages: `PDF`, `print PDF`, `EPUB`.
+    pub fn name(self) -> &'static str {
         match self {
-            Edition::Pdf => "pdf",
-            Edition::Epub => "epub",
+            Edition::Pdf => "PDF",
+            Edition::PrintPdf => "print PDF",
+            Edition::Epub => "EPUB",
         }
     }
 
     /// The file of this edition of publication `name` in its folder `dir`.
     pub fn file(self, dir: &Path, name: &str) -> PathBuf {
-        dir.join(format!("{name}.{}", self.extension()))
+        dir.join(match self {
+            Edition::Pdf => format!("{name}.pdf"),
+            Edition::PrintPdf => format!("{name}-print.pdf"),
+            Edition::Epub => format!("{name}.epub"),
+        })
+    }
+
+    /// Whether this edition is a PDF.
+    pub fn is_pdf(self) -> bool {
+        matches!(self, Edition::Pdf | Edition::PrintPdf)
     }
 }
 
 /// The editions a build writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Formats {
-    /// The print PDF.
+    /// A PDF: the screen one, or the print one with `print`.
     pub pdf: bool,
     /// The EPUB 3.
     pub epub: bool,
 }
 
 impl Formats {
-    /// The editions asked for, in order.
-    pub fn editions(self) -> Vec<Edition> {
-        Edition::ALL.into_iter().filter(|e| self.has(*e)).collect()
+    /// The editions asked for, in order: the PDF is the print one when `print` is set.
+    pub fn editions(self, print: bool) -> Vec<Edition> {
+        let pdf = if print { Edition::PrintPdf } else { Edition::Pdf };
+        [(self.pdf, pdf), (self.epub, Edition::Epub)]
+            .into_iter()
+            .filter_map(|(asked, edition)| asked.then_some(edition))
+            .collect()
     }
+}
 
-    /// Whether this edition is asked for.
-    pub fn has(self, edition: Edition) -> bool {
-        match edition {
-            Edition::Pdf => self.pdf,
-            Edition::Epub => self.epub,
-        }
-    }
+/// The editions of publication `name` in `dir` that this build did not write and that are older
+/// than its newest source file (`newest`): they no longer say what the sources say.
+pub fn stale_editions(
+    dir: &Path,
+    name: &str,
+    written: &[Edition],
+    newest: SystemTime,
+) -> Vec<(Edition, PathBuf)> {
+    let older =
+        |file: &Path| fs::metadata(file).and_then(|m| m.modified()).is_ok_and(|t| t < newest);
+    Edition::ALL
+        .into_iter()
+        .filter(|edition| !written.contains(edition))
+        .map(|edition| (edition, edition.file(dir, name)))
+        .filter(|(_, file)| older(file))
+        .collect()
 }
 
 /// Removes the temporary files an interrupted build left in a publication's output folder and
@@ -124,6 +152,20 @@ mod tests {
         assert!(matches!(other.try_lock(), Err(fs::TryLockError::WouldBlock)));
         drop(first);
         other.try_lock().unwrap();
+    }
+
+    #[test]
+    fn an_edition_not_rebuilt_is_stale_only_when_older_than_the_sources() {
+        let tmp = tempfile::tempdir().unwrap();
+        for file in ["p.pdf", "p.epub", "p-print.pdf"] {
+            fs::write(tmp.path().join(file), "").unwrap();
+        }
+        let later = SystemTime::now() + std::time::Duration::from_secs(60);
+        let stale = stale_editions(tmp.path(), "p", &[Edition::Pdf], later);
+        let names: Vec<Edition> = stale.iter().map(|(edition, _)| *edition).collect();
+        assert_eq!(names, [Edition::PrintPdf, Edition::Epub]);
+        let earlier = SystemTime::UNIX_EPOCH;
+        assert!(stale_editions(tmp.path(), "p", &[Edition::Pdf], earlier).is_empty());
     }
 
     #[test]

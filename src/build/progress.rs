@@ -40,7 +40,9 @@ impl Step {
     /// The steps of one edition, in order, as its bar counts them.
     fn sequence(edition: Edition) -> &'static [Step] {
         match edition {
-            Edition::Pdf => &[Step::Reading, Step::Typesetting, Step::Previewing, Step::Writing],
+            Edition::Pdf | Edition::PrintPdf => {
+                &[Step::Reading, Step::Typesetting, Step::Previewing, Step::Writing]
+            }
             Edition::Epub => &[Step::Reading, Step::MakingEpub, Step::Writing],
         }
     }
@@ -153,7 +155,7 @@ fn edition_bar(name: &str, edition: Edition) -> ProgressBar {
         .expect("a valid template")
         .progress_chars("=> ");
     let steps = Step::sequence(edition).len() as u64;
-    let prefix = format!("{name} {}", edition.extension());
+    let prefix = format!("{name} {}", edition.name());
     let bar = ProgressBar::new(steps).with_style(style).with_prefix(prefix);
     bar.enable_steady_tick(Duration::from_millis(120));
     bar

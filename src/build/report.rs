@@ -195,11 +195,23 @@ pub fn summary(report: &BuildReport) -> Vec<String> {
         .map(|name| format!("{name}: up to date (--force rebuilds it)"))
         .collect();
     lines.extend(report.editions.iter().map(edition_line));
+    lines.extend(preflight_line(report));
     lines.push(totals(report));
     lines
 }
 
-/// `wrote output/p/p.pdf (12 pages, 180.3 KiB, 1.20 s)`.
+/// After a build that wrote a print edition, what its preflight found: `print edition:
+/// preflight clean`, or how many warnings it printed above (an error writes no edition).
+fn preflight_line(report: &BuildReport) -> Option<String> {
+    report.editions.iter().find(|e| e.edition == Edition::PrintPdf)?;
+    let found = report.diagnostics.iter().filter(|d| d.code.starts_with("preflight-")).count();
+    Some(match found {
+        0 => "print edition: preflight clean".to_string(),
+        n => format!("print edition: preflight found {} (above)", count(n, "warning")),
+    })
+}
+
+/// `wrote output/p/p.pdf (PDF, 12 pages, 180.3 KiB, 1.20 s)`.
 fn edition_line(edition: &WrittenEdition) -> String {
     let pages = match edition.pages {
         Some(1) => "1 page, ".to_string(),
@@ -207,7 +219,8 @@ fn edition_line(edition: &WrittenEdition) -> String {
         None => String::new(),
     };
     let size = human_size(edition.bytes);
-    format!("wrote {} ({pages}{size}, {:.2} s)", edition.path.display(), edition.seconds)
+    let (path, name) = (edition.path.display(), edition.edition.name());
+    format!("wrote {path} ({name}, {pages}{size}, {:.2} s)", edition.seconds)
 }
 
 /// `built 2 publications (4 editions, 3.1 MiB) in 4.02 s; 1 up to date; 1 failed`.
@@ -341,8 +354,8 @@ mod tests {
             summary(&report),
             [
                 "cahiers: up to date (--force rebuilds it)",
-                "wrote output/lettre/lettre.pdf (12 pages, 3.0 MiB, 1.50 s)",
-                "wrote output/lettre/lettre.epub (2.0 KiB, 1.50 s)",
+                "wrote output/lettre/lettre.pdf (PDF, 12 pages, 3.0 MiB, 1.50 s)",
+                "wrote output/lettre/lettre.epub (EPUB, 2.0 KiB, 1.50 s)",
                 "built 1 publication (2 editions, 3.0 MiB) in 2.00 s; 1 up to date",
             ]
         );

@@ -81,3 +81,24 @@ fn a_file_read_by_raw_typst_is_an_input() {
     assert_eq!(code, 0);
     assert!(stderr.contains("wrote") && stderr.contains("p.pdf"), "{stderr}");
 }
+
+#[test]
+fn an_edition_left_from_older_sources_is_named_with_how_to_refresh_it() {
+    let dir =
+        project(&[("sources/p/publication.toml", &manifest("")), ("sources/p/a.md", b"# Un\n")]);
+    let root = dir.path().to_str().unwrap();
+    let (code, said) = run_presse(&["build", "--root", root]);
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = run_presse(&["build", "--root", root, "--format", "pdf", "--force"]);
+    assert_eq!(code, 0, "{said}");
+    assert!(!said.contains("stale") && !said.contains("older"), "same sources: {said}");
+    std::fs::write(dir.path().join("sources/p/a.md"), "# Un, modifié\n").unwrap();
+    let (code, said) = run_presse(&["build", "--root", root, "--format", "pdf"]);
+    assert_eq!(code, 0, "{said}");
+    let stale = said.lines().find(|l| l.contains("p.epub")).unwrap_or_else(|| panic!("{said}"));
+    assert!(stale.contains("warning: this EPUB is older than the sources"), "{stale}");
+    assert!(said.contains("hint: rebuild it with `presse build p --format epub`"), "{said}");
+    let (code, said) = run_presse(&["build", "--root", root]);
+    assert_eq!(code, 0, "{said}");
+    assert!(!said.contains("older than the sources"), "both rebuilt: {said}");
+}

@@ -60,8 +60,9 @@ fn build_samples(extra: &[&str]) -> tempfile::TempDir {
     out
 }
 
+/// The print edition of a sample: a file name of its own.
 fn sample_pdf(out: &Path, name: &str) -> PathBuf {
-    out.join(name).join(format!("{name}.pdf"))
+    out.join(name).join(format!("{name}-print.pdf"))
 }
 
 #[test]
@@ -106,6 +107,27 @@ fn the_screen_edition_has_no_bleed_and_no_marks() {
         assert_eq!(page.media, page.bleed, "{page:?}");
         assert!(close(page.media[2], A4.0) && close(page.media[3], A4.1), "{page:?}");
     }
+}
+
+#[test]
+fn the_print_edition_has_a_name_of_its_own_beside_the_screen_one_and_a_preflight_line() {
+    let dir = one_chapter("", "# Essai\n\nUn paragraphe.\n");
+    let (code, said) = build_essai(dir.path(), &[]);
+    assert_eq!(code, 0, "{said}");
+    assert!(!said.contains("preflight"), "a screen build says nothing of the preflight: {said}");
+    let (code, said) = build_essai(dir.path(), &["--print"]);
+    assert_eq!(code, 0, "{said}");
+    let out = dir.path().join("output/essai");
+    let (screen, print) = (out.join("essai.pdf"), out.join("essai-print.pdf"));
+    assert!(screen.is_file() && print.is_file(), "both PDFs are kept: {said}");
+    assert!(contains(&std::fs::read(&print).unwrap(), b"/BleedBox"), "the print one has boxes");
+    assert!(!contains(&std::fs::read(&screen).unwrap(), b"/BleedBox"), "the screen one has none");
+    let wrote = said.lines().find(|l| l.starts_with("wrote ")).expect(&said);
+    assert!(wrote.contains("essai-print.pdf (print PDF, "), "{wrote}");
+    assert!(said.contains("\nprint edition: preflight clean\n"), "{said}");
+    let dir = one_chapter("", FIGURE);
+    let (_, said) = build_essai(dir.path(), &["--print"]);
+    assert!(said.contains("print edition: preflight found 1 warning (above)"), "{said}");
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -188,7 +210,7 @@ fn a_pdf_a_2b_print_edition_builds_with_its_boxes() {
     let dir = one_chapter("[print]\nstandard = \"pdf/a-2b\"\n", FIGURE);
     let (code, stderr) = build_essai(dir.path(), &["--print"]);
     assert_eq!(code, 0, "{stderr}");
-    let pdf = dir.path().join("output/essai/essai.pdf");
+    let pdf = dir.path().join("output/essai/essai-print.pdf");
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(contains(&bytes, b"<pdfaid:part>2</pdfaid:part>"), "no PDF/A identification");
     assert!(contains(&bytes, b"/BleedBox"), "no BleedBox");

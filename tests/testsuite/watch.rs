@@ -29,7 +29,7 @@ fn watch_rebuilds_on_each_change_and_keeps_the_last_good_edition_through_an_erro
 
     std::fs::write(&chapter, "# Premier\n\nUn paragraphe, et un mot de plus.\n").unwrap();
     let rebuilt = watch.wait_for("rebuilt p in ");
-    assert!(rebuilt.last().unwrap().ends_with(" s (pdf, epub)"), "{rebuilt:?}");
+    assert!(rebuilt.last().unwrap().ends_with(" s (PDF, EPUB)"), "{rebuilt:?}");
     let second = std::fs::read(&pdf).unwrap();
     assert_ne!(first, second, "the rebuild writes a new PDF");
 
