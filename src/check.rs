@@ -41,7 +41,7 @@ fn check_publication(config: &CheckConfig, name: &str) -> Diagnostics {
     let mut found = Diagnostics::default();
     let publication = passes::run(publication, root).into_output(&mut found);
     if config.strict {
-        found.escalate(passes::MISSING_ALT);
+        found.escalate(&passes::STRICT);
     }
     match styles::resolve(root, &publication) {
         Ok(style) => found.extend(pdf::emit::emit(&publication, &style.options).findings),

@@ -11,7 +11,15 @@ pub struct Date(time::Date);
 impl Date {
     /// Parses `YYYY-MM-DD`; `None` for anything else or a day the calendar does not have.
     pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().splitn(3, '-');
+        let text = text.trim();
+        let digits_at = |range: std::ops::Range<usize>| {
+            text.get(range).is_some_and(|part| part.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let shape = text.len() == 10 && digits_at(0..4) && digits_at(5..7) && digits_at(8..10);
+        if !shape {
+            return None;
+        }
+        let mut parts = text.splitn(3, '-');
         let year: i32 = parts.next()?.parse().ok()?;
         let month: u8 = parts.next()?.parse().ok()?;
         let day: u8 = parts.next()?.parse().ok()?;
@@ -72,7 +80,8 @@ mod tests {
     fn dates_read_as_the_calendar_has_them() {
         assert_eq!(Date::parse("2011-10-01").unwrap().to_string(), "2011-10-01");
         assert_eq!(Date::parse("2000-02-29").unwrap().day(), 29);
-        for bad in ["2011-02-30", "2011-13-01", "2011-00-10", "2011/10/01", "hier", "2100-02-29"] {
+        let bad = ["2011-02-30", "2011-13-01", "2011-00-10", "2011/10/01", "hier", "2100-02-29"];
+        for bad in bad.into_iter().chain(["2012-1-1", "2012-01-1", "12-01-01", "+2012-01-01"]) {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }

@@ -184,11 +184,12 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
-    /// Turns the warnings with this code into errors (as `--strict` does); says whether there
+    /// Turns the warnings with these codes into errors (as `--strict` does); says whether there
     /// were any.
-    pub fn escalate(&mut self, code: &str) -> bool {
+    pub fn escalate(&mut self, codes: &[&str]) -> bool {
         let mut escalated = false;
-        for diagnostic in self.0.iter_mut().filter(|d| d.code == code && !d.is_error()) {
+        let strict = |d: &&mut Diagnostic| codes.contains(&d.code.as_ref()) && !d.is_error();
+        for diagnostic in self.0.iter_mut().filter(strict) {
             diagnostic.severity = Severity::Error;
             escalated = true;
         }
@@ -324,10 +325,10 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert!(found.escalate("missing-alt"));
+        assert!(found.escalate(&["missing-alt"]));
         let errors: Vec<&str> = found.iter().filter(|d| d.is_error()).map(|d| d.code()).collect();
         assert_eq!(errors, ["missing-alt"]);
-        assert!(!found.escalate("missing-alt"), "already errors");
+        assert!(!found.escalate(&["missing-alt"]), "already errors");
     }
 
     #[test]

@@ -62,7 +62,8 @@ struct CheckArgs {
     /// line) or github (GitHub Actions annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     message_format: Format,
-    /// Treat accessibility warnings (an image without alternative text) as errors.
+    /// Treat accessibility warnings (an image without alternative text) and broken links as
+    /// errors.
     #[arg(long)]
     strict: bool,
 }
@@ -126,8 +127,9 @@ struct BuildArgs {
     /// Build even publications whose sources have not changed since their last build.
     #[arg(long)]
     force: bool,
-    /// Treat accessibility warnings (an image without alternative text) and the print
-    /// preflight's warnings (resolution, colour space, safety margin, page count) as errors.
+    /// Treat accessibility warnings (an image without alternative text), broken links and the
+    /// print preflight's warnings (resolution, colour space, safety margin, page count) as
+    /// errors.
     #[arg(long)]
     strict: bool,
     /// The longest side of an image in the EPUB, in pixels (the PDF keeps the originals).

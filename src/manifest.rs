@@ -243,18 +243,31 @@ fn date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Er
     })
 }
 
+/// What to do about an error reading `publication.toml`, by its kind.
+fn hint_for(message: &str) -> &'static str {
+    if message.starts_with("unknown field") {
+        "publication.toml takes title, subtitle, number, date, lang, style, authors, identifier, \
+         cover, chapters, keywords, description, publisher, an [options] and a [print] table"
+    } else if message.starts_with("missing field") {
+        "every publication.toml needs at least a title and a date"
+    } else if message.contains("is not a date") {
+        "write the date with a four-digit year and a two-digit month and day: date = \"2026-01-05\""
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        "check this value: text goes in double quotes, numbers bare, lists in [ ]"
+    } else {
+        "this line is not valid TOML: one `key = value` per line, text in double quotes \
+         (title = \"La lettre\"), tables as [print]"
+    }
+}
+
 impl Manifest {
     /// Reads and checks a manifest; `file` is its path relative to the project root.
     pub fn parse(text: &str, file: &Path) -> Result<Manifest, Diagnostic> {
         let manifest: Manifest = toml::from_str(text).map_err(|err| {
             let pos = err.span().map_or(Pos::new(1, 1), |span| pos_of_offset(text, span.start));
-            Diagnostic::error(file, pos, err.message().trim().to_string())
-                .with_code("bad-manifest")
-                .with_hint(
-                    "publication.toml takes title, subtitle, number, date, lang, style, authors, \
-                 identifier, cover, chapters, keywords, description, publisher, an [options] \
-                 and a [print] table",
-                )
+            let message = err.message().trim().to_string();
+            let hint = hint_for(&message);
+            Diagnostic::error(file, pos, message).with_code("bad-manifest").with_hint(hint)
         })?;
         manifest.check(text, file)?;
         Ok(Manifest { text: text.to_string(), ..manifest })
@@ -325,6 +338,22 @@ mod tests {
         assert_eq!(m.date, Date::parse("2011-10-01").unwrap());
         assert_eq!(m.style, "default");
         assert!(m.stable_identifier().starts_with("urn:presse:"));
+    }
+
+    #[test]
+    fn each_kind_of_error_gets_its_own_hint() {
+        let hint = |text: &str| Manifest::parse(text, Path::new("p.toml")).unwrap_err().hint;
+        let hint = |text: &str| hint(text).unwrap();
+        let syntax = hint("title = \"La lettre\ndate = \"2012-01-01\"\n");
+        assert!(syntax.starts_with("this line is not valid TOML"), "{syntax}");
+        let date = hint("title = \"La lettre\"\ndate = \"2012-1-1\"\n");
+        assert!(date.contains("two-digit month and day"), "{date}");
+        let unknown = hint(&format!("{CORPUS}permalink = \"/x\"\n"));
+        assert!(unknown.starts_with("publication.toml takes title"), "{unknown}");
+        let missing = hint("title = \"La lettre\"\n");
+        assert!(missing.contains("a title and a date"), "{missing}");
+        let value = hint("title = 3\ndate = \"2012-01-01\"\n");
+        assert!(value.contains("text goes in double quotes"), "{value}");
     }
 
     #[test]

@@ -152,7 +152,8 @@ pub enum BlockKind {
     },
     /// A thematic break.
     Rule,
-    /// An editorial block, `::: kind Title` … `:::` (an aside, a pull quote, an agenda …).
+    /// An editorial block, `::: kind Title` … `:::` (an aside, a pull quote, an agenda …); the
+    /// kinds the styles lay out are [`EDITORIAL_KINDS`].
     Editorial {
         /// `encadre`, `citation`, `agenda`, `breves`, `signature`, or another word.
         kind: String,
@@ -164,6 +165,11 @@ pub enum BlockKind {
     /// Key figures, from a `::: chiffres` block whose items read `**value** label`.
     KeyFigures(Vec<KeyFigure>),
 }
+
+/// The kinds of `:::` block the built-in styles lay out each in its own way (`chiffres` is read
+/// as [`BlockKind::KeyFigures`] when its items are figures). Any other is drawn as a plain box.
+pub const EDITORIAL_KINDS: [&str; 6] =
+    ["encadre", "citation", "agenda", "breves", "signature", "chiffres"];
 
 /// The backend a raw block is written for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -162,7 +162,7 @@ fn make_editions(
         Ok(prepared) => prepared,
         Err(found) => return failed(found),
     };
-    if config.strict && found.escalate(passes::MISSING_ALT) {
+    if config.strict && found.escalate(&passes::STRICT) {
         return failed(found);
     }
     let style = match styles::resolve(&config.root, &publication) {

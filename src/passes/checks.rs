@@ -2,7 +2,9 @@
 //! and images without alternative text, reported alike by `presse build` and `presse check`.
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
-use crate::model::{BlockKind, Chapter, InlineKind, LooseNote, NoteProblem, Publication};
+use crate::model::{
+    BlockKind, Chapter, EDITORIAL_KINDS, InlineKind, LooseNote, NoteProblem, Publication,
+};
 
 /// The code of an image without alternative text, which `--strict` makes an error
 /// ([`Diagnostics::escalate`]).
@@ -19,6 +21,7 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
             diagnostics.push(loose_note(chapter, note));
         }
         missing_alt_texts(chapter, &mut diagnostics);
+        unknown_blocks(chapter, &mut diagnostics);
     }
     Warned::new(publication, diagnostics)
 }
@@ -81,6 +84,39 @@ fn missing_alt_texts(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
     });
 }
 
+/// Every `:::` block of a kind no style lays out: it is drawn as a plain box, which a typo
+/// (`::: agenad`) should not be.
+fn unknown_blocks(chapter: &Chapter, diagnostics: &mut Diagnostics) {
+    chapter.visit_blocks(&mut |block| {
+        let BlockKind::Editorial { kind, .. } = &block.kind else { return };
+        if EDITORIAL_KINDS.contains(&kind.as_str()) {
+            return;
+        }
+        let known = EDITORIAL_KINDS.join(", ");
+        let hint = match near_miss(kind, &EDITORIAL_KINDS) {
+            Some(near) => format!("did you mean `::: {near}`? The blocks are: {known}"),
+            None => format!("the blocks the styles lay out are: {known}"),
+        };
+        let message = format!("`::: {kind}` is no block presse knows: it is drawn as a plain box");
+        diagnostics.push(
+            Diagnostic::warning(&chapter.path, block.pos, message)
+                .with_code("unknown-block")
+                .with_hint(hint),
+        );
+    });
+}
+
+/// The candidate `word` is most likely a misspelling of: at most two edits away.
+pub(crate) fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(&word, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= 2 && *distance < candidate.len() / 2 + 1)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +140,17 @@ mod tests {
     fn loose_footnotes_are_reported() {
         let md = "Texte[^a] et[^b].\n\n[^a]: A.\n\n[^c]: C.\n";
         assert_eq!(findings(md), ["1:13:undefined-note", "5:1:unused-note"]);
+    }
+
+    #[test]
+    fn a_block_of_an_unknown_kind_is_reported_with_the_near_miss() {
+        let md = "::: agenad Les dates\n- Lundi\n:::\n\n::: encadre\nTexte.\n:::\n";
+        let found = run(from_markdown(md)).findings;
+        let [finding] = found.iter().collect::<Vec<_>>()[..] else { panic!("{found:?}") };
+        assert_eq!((finding.pos.line, finding.code.as_ref()), (1, "unknown-block"));
+        assert!(finding.hint.as_ref().unwrap().starts_with("did you mean `::: agenda`?"));
+        assert_eq!(near_miss("xyz", &EDITORIAL_KINDS), None);
+        assert_eq!(near_miss("Citaton", &EDITORIAL_KINDS), Some("citation"));
     }
 
     #[test]

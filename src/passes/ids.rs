@@ -9,6 +9,9 @@ use crate::paths::normalise;
 use crate::slug::slugify;
 use crate::url::percent_decode;
 
+/// The code of a link to no chapter or heading, which `--strict` makes an error.
+pub const BROKEN_LINK: &str = "broken-link";
+
 /// Gives every heading a unique id, then resolves every local link to an anchor.
 pub fn run(mut publication: Publication) -> Warned<Publication> {
     let mut diagnostics = Diagnostics::default();
@@ -118,7 +121,7 @@ fn resolve_links(chapter: &mut Chapter, resolver: &Resolver, diagnostics: &mut D
             Ok(anchor) => *target = LinkTarget::Anchor(anchor),
             Err(why) => diagnostics.push(
                 Diagnostic::warning(&path, inline.pos, format!("broken link `{written}`: {why}"))
-                    .with_code("broken-link")
+                    .with_code(BROKEN_LINK)
                     .with_hint("link to a chapter file (`autre.md`) or a heading (`autre.md#id`); the text is kept without a link"),
             ),
         }

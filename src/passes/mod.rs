@@ -14,6 +14,10 @@ use crate::model::Publication;
 
 pub use checks::MISSING_ALT;
 
+/// The findings that `--strict` makes errors, beside the print preflight's: an image without
+/// alternative text, a link that leads nowhere.
+pub const STRICT: [&str; 2] = [MISSING_ALT, ids::BROKEN_LINK];
+
 /// Runs every pass, in order, as both editions need them. Every pass runs even when one finds
 /// an error, so that one run reports everything.
 pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {

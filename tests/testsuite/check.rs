@@ -228,3 +228,18 @@ fn build_reports_the_same_findings() {
     from_build.retain(|finding| !finding.contains(" preflight-"));
     assert_eq!((build_code, from_build), (0, from_check));
 }
+
+#[test]
+fn an_unknown_block_warns_and_strict_makes_a_broken_link_an_error() {
+    let chapter: &[u8] =
+        b"# Titre\n\n::: agenad Dates\n- Lundi\n:::\n\nVoir [plus loin](#nulle-part).\n";
+    let (code, found) = check(&[("sources/p/a.md", chapter)]);
+    assert_eq!(code, 0, "{found:?}");
+    assert_eq!(
+        found,
+        ["sources/p/a.md:7:6 warning broken-link", "sources/p/a.md:3:1 warning unknown-block"]
+    );
+    let (code, found) = check_with(&[("sources/p/a.md", chapter)], &["--strict"]);
+    assert_eq!(code, 1, "{found:?}");
+    assert!(found.contains(&"sources/p/a.md:7:6 error broken-link".to_string()), "{found:?}");
+}
