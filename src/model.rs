@@ -259,7 +259,13 @@ pub struct Image {
     pub title: String,
     /// Who made it, from `{credit="…"}` after the image.
     pub credit: Option<String>,
+    /// The other attributes written after it (`{width="10mm"}`), which no edition uses: they
+    /// are reported.
+    pub unknown_attributes: Vec<String>,
 }
+
+/// The attributes an image may carry after it: `{credit="…"}`.
+pub const IMAGE_ATTRIBUTES: [&str; 1] = ["credit"];
 
 /// An inline element and where it starts.
 #[derive(Debug, Clone, PartialEq, Hash)]

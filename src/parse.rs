@@ -8,8 +8,8 @@ use comrak::{Arena, Options, parse_document};
 use crate::diag::Pos;
 use crate::limits::{MAX_EDITORIAL_NESTING, MAX_NESTING_DEPTH};
 use crate::model::{
-    Align, Block, BlockKind, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget, List,
-    ListItem, LooseNote, NoteProblem, RawFormat, Table,
+    Align, Block, BlockKind, Footnote, IMAGE_ATTRIBUTES, Image, Inline, InlineKind, KeyFigure,
+    LinkTarget, List, ListItem, LooseNote, NoteProblem, RawFormat, Table,
 };
 
 /// The blocks and footnote definitions of one Markdown text.
@@ -275,6 +275,7 @@ impl Reader {
                 alt: crate::model::plain_text(&self.inlines(node)),
                 title: link.title.clone(),
                 credit: attribute(node, "credit"),
+                unknown_attributes: unknown_attributes(node),
             }),
             NodeValue::FootnoteReference(note) => InlineKind::NoteRef(note.name.clone()),
             _ => return None,
@@ -288,6 +289,14 @@ fn attribute<'a>(node: &'a AstNode<'a>, name: &str) -> Option<String> {
     let data = node.data();
     let pairs = &data.attrs.as_ref()?.pairs;
     pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim().to_string())
+}
+
+/// The names of the attributes written after an image that presse does not know.
+fn unknown_attributes<'a>(node: &'a AstNode<'a>) -> Vec<String> {
+    let data = node.data();
+    let Some(attrs) = data.attrs.as_ref() else { return Vec::new() };
+    let known = |key: &str| IMAGE_ATTRIBUTES.contains(&key);
+    attrs.pairs.iter().map(|(key, _)| key.to_string()).filter(|key| !known(key)).collect()
 }
 
 /// Key figures from one list whose items each start with a strong value.

@@ -3,7 +3,8 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
 use crate::model::{
-    BlockKind, Chapter, EDITORIAL_KINDS, InlineKind, LooseNote, NoteProblem, Publication,
+    BlockKind, Chapter, EDITORIAL_KINDS, IMAGE_ATTRIBUTES, Image, InlineKind, LooseNote,
+    NoteProblem, Publication,
 };
 
 /// The code of an image without alternative text, which `--strict` makes an error
@@ -22,6 +23,7 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
         }
         missing_alt_texts(chapter, &mut diagnostics);
         unknown_blocks(chapter, &mut diagnostics);
+        unknown_image_attributes(chapter, &mut diagnostics);
     }
     Warned::new(publication, diagnostics)
 }
@@ -106,12 +108,41 @@ fn unknown_blocks(chapter: &Chapter, diagnostics: &mut Diagnostics) {
     });
 }
 
+/// Every attribute written after an image that no edition uses (`{width="10mm"}`), with the
+/// near miss (`{credti="…"}`).
+fn unknown_image_attributes(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
+    let path = chapter.path.clone();
+    let mut report = |image: &Image, pos: Pos| {
+        for name in &image.unknown_attributes {
+            let message = format!("the image attribute `{name}` is unknown: it is ignored");
+            let hint = match near_miss(name, &IMAGE_ATTRIBUTES) {
+                Some(near) => format!("did you mean `{near}`? An image takes {{credit=\"…\"}}"),
+                None => "an image takes {credit=\"…\"}; sizes come from the style".to_string(),
+            };
+            let finding = Diagnostic::warning(&path, pos, message);
+            diagnostics.push(finding.with_code("unknown-attribute").with_hint(hint));
+        }
+    };
+    chapter.visit_blocks_mut(&mut |block| {
+        if let BlockKind::Figure { image, .. } = &block.kind {
+            report(image, block.pos);
+        }
+    });
+    chapter.visit_inlines_mut(&mut |inline| {
+        if let InlineKind::Image(image) = &inline.kind {
+            report(image, inline.pos);
+        }
+    });
+}
+
 /// The candidate `word` is most likely a misspelling of: at most two edits away.
 pub(crate) fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .iter()
-        .map(|candidate| (strsim::damerau_levenshtein(&word, candidate), *candidate))
+        .map(|candidate| {
+            (strsim::damerau_levenshtein(&word, &candidate.to_lowercase()), *candidate)
+        })
         .filter(|(distance, candidate)| *distance <= 2 && *distance < candidate.len() / 2 + 1)
         .min()
         .map(|(_, candidate)| candidate)
@@ -151,6 +182,21 @@ mod tests {
         assert!(finding.hint.as_ref().unwrap().starts_with("did you mean `::: agenda`?"));
         assert_eq!(near_miss("xyz", &EDITORIAL_KINDS), None);
         assert_eq!(near_miss("Citaton", &EDITORIAL_KINDS), Some("citation"));
+    }
+
+    #[test]
+    fn unknown_image_attributes_are_reported_with_the_near_miss() {
+        let md =
+            "![Plan](a.png){width=\"10mm\" credti=\"Ville\"}\n\nUn ![b](b.png){credit=\"x\"}.\n";
+        let found = run(from_markdown(md)).findings;
+        let hints: Vec<(u32, &str, &str)> = found
+            .iter()
+            .map(|d| (d.pos.line, d.code.as_ref(), d.hint.as_deref().unwrap()))
+            .collect();
+        assert_eq!(hints.len(), 2, "{found:?}");
+        assert_eq!((hints[0].0, hints[0].1), (1, "unknown-attribute"));
+        assert!(hints[0].2.starts_with("an image takes"), "{hints:?}");
+        assert!(hints[1].2.starts_with("did you mean `credit`?"), "{hints:?}");
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::model::{BlockKind, Image, InlineKind, Publication};
 use crate::paths::{Refusal, inside_project, normalise};
 use crate::url::percent_decode;
 
+use super::checks::near_miss;
+
 /// The image formats both editions can carry.
 pub const FORMATS: [&str; 6] = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
@@ -188,7 +190,10 @@ pub fn resolve(root: &Path, dir: &Path, src: &str) -> Result<PathBuf, (String, S
         Refusal::Outside => outside(),
         Refusal::Unreachable(_) => (
             format!("the image `{src}` does not exist"),
-            format!("no file at {}; check the name and the folder", path.display()),
+            match near_file(root, &path) {
+                Some(near) => format!("did you mean `{near}`? (names are case-sensitive)"),
+                None => format!("no file at {}; check the name and the folder", path.display()),
+            },
         ),
         // A folder, a named pipe or a device is no image; reading a pipe would wait for ever.
         Refusal::Folder | Refusal::Special => (
@@ -204,6 +209,16 @@ pub fn resolve(root: &Path, dir: &Path, src: &str) -> Result<PathBuf, (String, S
         ));
     }
     Ok(path)
+}
+
+/// The file beside a missing one whose name nearly matches (another case, a letter off).
+fn near_file(root: &Path, path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let folder = std::fs::read_dir(root.join(path.parent()?)).ok()?;
+    let names: Vec<String> =
+        folder.flatten().filter_map(|entry| entry.file_name().into_string().ok()).collect();
+    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+    near_miss(name, &candidates).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -241,6 +256,18 @@ mod tests {
         }
         let (message, _) = resolve(tmp.path(), dir, "images/b.png").unwrap_err();
         assert!(message.contains("does not exist"));
+    }
+
+    #[test]
+    fn a_missing_image_hints_at_the_file_its_name_nearly_matches() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = Path::new("sources/p");
+        std::fs::create_dir_all(tmp.path().join("sources/p/images")).unwrap();
+        std::fs::write(tmp.path().join("sources/p/images/plan.png"), png()).unwrap();
+        let (_, hint) = resolve(tmp.path(), dir, "images/Plan.png").unwrap_err();
+        assert_eq!(hint, "did you mean `plan.png`? (names are case-sensitive)");
+        let (_, hint) = resolve(tmp.path(), dir, "images/carte.png").unwrap_err();
+        assert!(hint.starts_with("no file at"), "{hint}");
     }
 
     /// A valid 2×1 PNG, written by the image crate.

@@ -508,6 +508,7 @@ mod tests {
             alt: String::new(),
             title: String::new(),
             credit: None,
+            unknown_attributes: Vec::new(),
         };
         let task = |done, t: &str| ListItem {
             task: Some(done),
