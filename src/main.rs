@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use presse::build::progress::{Progress, Verbosity};
-use presse::build::report::{MessageFormat, print_diagnostics, summary};
+use presse::build::report::{Colour, MessageFormat, print_diagnostics, summary};
 use presse::build::{BuildConfig, BuildReport, Formats, Shard, build_with};
 use presse::project;
 use presse::styles::BuiltInStyle;
@@ -23,6 +23,29 @@ use presse::watch::WatchOutput;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour the findings: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl From<ColorArg> for Colour {
+    fn from(color: ColorArg) -> Self {
+        match color {
+            ColorArg::Auto => Colour::Auto,
+            ColorArg::Always => Colour::Always,
+            ColorArg::Never => Colour::Never,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -42,6 +65,14 @@ enum Command {
     Fonts(FontsArgs),
     /// List the built-in styles with their options, defaults and what each does.
     Styles,
+    /// Print the completions of a shell for presse: `presse completions bash >
+    /// ~/.local/share/bash-completion/completions/presse`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print presse's manual page (roff): `presse man > ~/.local/share/man/man1/presse.1`.
+    Man,
     /// Start a new publication that builds at once: `presse new sources/lettre-13 --style newsletter`.
     ///
     /// A folder under sources/ becomes a publication of that project; any other folder
@@ -247,9 +278,27 @@ impl BuildArgs {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The command line, with presse's version and the typst version it lays out with.
+fn command_line() -> clap::Command {
+    let typst = typst::syntax::package::PackageVersion::compiler();
+    let version = format!("{} (typst {typst})", env!("CARGO_PKG_VERSION"));
+    Cli::command().version(version)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command_line().get_matches()).unwrap_or_else(|e| e.exit());
+    let colour = Colour::from(cli.color);
     match cli.command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command_line(), "presse", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            let rendered = clap_mangen::Man::new(command_line()).render(&mut page);
+            rendered.map_or_else(|_| ExitCode::from(1), |()| print_bytes(&page))
+        }
         Command::Fonts(args) => {
             let root = args.root.or_else(|| project::find_root(&working_folder()));
             let root = root.unwrap_or_else(|| PathBuf::from("."));
@@ -268,24 +317,31 @@ fn main() -> ExitCode {
         Command::New(args) => new_publication(&args),
         Command::Check(args) => {
             let format = args.message_format.into();
-            let (root, publications) = match locate(args.root, &args.publications, format) {
+            let (root, publications) = match locate(args.root, &args.publications, format, colour) {
                 Ok(located) => located,
                 Err(code) => return code,
             };
             let config = presse::check::CheckConfig { root, publications, strict: args.strict };
             let diagnostics = presse::check::check(&config);
-            print_findings(&diagnostics, format, &config.root)
+            if diagnostics.is_empty() && format == MessageFormat::Human {
+                let names = presse::load::publication_dirs(&config.root, &config.publications);
+                let checked = names.map_or(0, |names| names.len());
+                let noun = if checked == 1 { "publication" } else { "publications" };
+                eprintln!("checked {checked} {noun}: no findings");
+            }
+            print_findings(&diagnostics, format, colour, &config.root)
         }
         Command::Build(args) => {
             let (format, verbosity) = (args.message_format.into(), args.verbosity());
-            let (root, publications) = match locate(args.root.clone(), &args.publications, format) {
-                Ok(located) => located,
-                Err(code) => return code,
-            };
+            let (root, publications) =
+                match locate(args.root.clone(), &args.publications, format, colour) {
+                    Ok(located) => located,
+                    Err(code) => return code,
+                };
             let config = args.config(root, publications);
             let progress = Progress::stderr(verbosity, std::io::stderr().is_terminal());
             match build_with(&config, &OnceLock::new(), &progress) {
-                Ok(report) => summarise(&report, format, &config.root, verbosity),
+                Ok(report) => summarise(&report, format, colour, &config.root, verbosity),
                 Err(err) => {
                     eprintln!("error: {err:#}");
                     ExitCode::from(1)
@@ -293,10 +349,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Watch(args) => {
-            let output =
-                WatchOutput { format: args.message_format.into(), verbosity: args.verbosity() };
+            let (format, verbosity) = (args.message_format.into(), args.verbosity());
+            let output = WatchOutput { format, colour, verbosity };
             let (root, publications) =
-                match locate(args.root.clone(), &args.publications, output.format) {
+                match locate(args.root.clone(), &args.publications, output.format, colour) {
                     Ok(located) => located,
                     Err(code) => return code,
                 };
@@ -314,11 +370,24 @@ fn locate(
     root: Option<PathBuf>,
     publications: &[String],
     format: MessageFormat,
+    colour: Colour,
 ) -> Result<(PathBuf, Vec<String>), ExitCode> {
     project::locate(root, publications, &working_folder()).map_err(|finding| {
-        print_findings(&finding.into(), format, Path::new("."));
+        print_findings(&finding.into(), format, colour, Path::new("."));
         ExitCode::from(1)
     })
+}
+
+/// Writes `bytes` to standard output; a reader that stops early (`| head`) is no error.
+fn print_bytes(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().write_all(bytes) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write to standard output: {err}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 /// The folder presse runs in.
@@ -351,10 +420,11 @@ fn new_publication(args: &NewArgs) -> ExitCode {
 fn summarise(
     report: &BuildReport,
     format: MessageFormat,
+    colour: Colour,
     root: &Path,
     verbosity: Verbosity,
 ) -> ExitCode {
-    print_diagnostics(&report.diagnostics, format, root);
+    print_diagnostics(&report.diagnostics, format, colour, root);
     if verbosity != Verbosity::Quiet {
         for line in summary(report) {
             eprintln!("{line}");
@@ -367,8 +437,9 @@ fn summarise(
 fn print_findings(
     diagnostics: &presse::diag::Diagnostics,
     format: MessageFormat,
+    colour: Colour,
     root: &Path,
 ) -> ExitCode {
-    print_diagnostics(diagnostics, format, root);
+    print_diagnostics(diagnostics, format, colour, root);
     if diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

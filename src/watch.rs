@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::build::progress::{Progress, Verbosity};
-use crate::build::report::{MessageFormat, print_diagnostics};
+use crate::build::report::{Colour, MessageFormat, print_diagnostics};
 use crate::build::{BuildConfig, BuildReport, build_with};
 use crate::memo;
 use crate::pdf::Environment;
@@ -32,6 +32,8 @@ const MAX_WAIT: Duration = Duration::from_secs(2);
 pub struct WatchOutput {
     /// How findings are printed.
     pub format: MessageFormat,
+    /// Whether findings for people are coloured.
+    pub colour: Colour,
     /// `Verbose` prints every step; otherwise one line per rebuild.
     pub verbosity: Verbosity,
 }
@@ -242,7 +244,8 @@ impl Session {
     /// Prints the findings, then one line per publication: rebuilt, failed, or fixed; under
     /// `--quiet`, only the findings and the failures.
     fn tell(&mut self, report: &BuildReport) {
-        print_diagnostics(&report.diagnostics, self.output.format, &self.config.root);
+        let (format, colour) = (self.output.format, self.output.colour);
+        print_diagnostics(&report.diagnostics, format, colour, &self.config.root);
         let quiet = self.output.verbosity == Verbosity::Quiet;
         let verb = if self.started { "rebuilt" } else { "built" };
         for line in rebuilt_lines(report, verb).into_iter().filter(|_| !quiet) {

@@ -58,11 +58,40 @@ pub enum MessageFormat {
     Github,
 }
 
-/// Prints findings: for people on standard error (coloured on a terminal), for tools on standard
-/// output, where they read them.
-pub fn print_diagnostics(diagnostics: &Diagnostics, format: MessageFormat, root: &Path) {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for text in render(diagnostics, format, root, colour) {
+/// Whether findings for people are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Colour {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Colour {
+    /// Whether to colour what goes to standard error.
+    pub fn on_stderr(self) -> bool {
+        match self {
+            Colour::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+            Colour::Always => true,
+            Colour::Never => false,
+        }
+    }
+}
+
+/// Prints findings: for people on standard error (coloured as `colour` says), for tools on
+/// standard output, where they read them.
+pub fn print_diagnostics(
+    diagnostics: &Diagnostics,
+    format: MessageFormat,
+    colour: Colour,
+    root: &Path,
+) {
+    for text in render(diagnostics, format, root, colour.on_stderr()) {
         if format == MessageFormat::Human { eprintln!("{text}") } else { println!("{text}") }
     }
 }
