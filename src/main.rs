@@ -61,6 +61,9 @@ enum Command {
     /// Check publications without building them: every finding `build` would report about
     /// the sources, and raw typst blocks that do not parse; nothing is written.
     Check(CheckArgs),
+    /// Remove what presse wrote: the editions of the publications named (all when none is), the
+    /// image cache, and output/ itself once empty. Nothing else in output/ is touched.
+    Clean(CleanArgs),
     /// List the font families a style or a raw typst block can use.
     Fonts(FontsArgs),
     /// List the built-in styles with their options, defaults and what each does.
@@ -97,6 +100,19 @@ struct CheckArgs {
     /// errors.
     #[arg(long)]
     strict: bool,
+}
+
+#[derive(clap::Args)]
+struct CleanArgs {
+    /// Publications whose editions to remove, by name or by folder; all when none is given.
+    publications: Vec<String>,
+    /// The project root, the folder that holds sources/ [default: the nearest at or above the
+    /// working folder].
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// The output folder [default: <root>/output].
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -298,6 +314,30 @@ fn main() -> ExitCode {
             let mut page = Vec::new();
             let rendered = clap_mangen::Man::new(command_line()).render(&mut page);
             rendered.map_or_else(|_| ExitCode::from(1), |()| print_bytes(&page))
+        }
+        Command::Clean(args) => {
+            let (root, names) =
+                match locate(args.root, &args.publications, MessageFormat::Human, colour) {
+                    Ok(located) => located,
+                    Err(code) => return code,
+                };
+            let out = args.out.unwrap_or_else(|| root.join("output"));
+            let everything = names.is_empty();
+            let names = if everything {
+                presse::load::publication_dirs(&root, &[]).unwrap_or_default()
+            } else {
+                names
+            };
+            match presse::build::clean(&out, &names, everything) {
+                Ok(removed) => {
+                    removed.iter().for_each(|path| eprintln!("removed {}", path.display()));
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Fonts(args) => {
             let root = args.root.or_else(|| project::find_root(&working_folder()));

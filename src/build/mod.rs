@@ -12,11 +12,11 @@ pub mod progress;
 pub mod report;
 mod stamp;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 pub use config::{BuildConfig, Shard};
@@ -97,6 +97,36 @@ fn selected_publications(config: &BuildConfig) -> Warned<Vec<String>> {
 /// Loads and runs the passes on one publication: the model both editions read.
 pub fn prepare(root: &Path, name: &str) -> Outcome<Publication> {
     passes::run(load::load(root, name)?, root).checked()
+}
+
+/// Removes what presse wrote under the output folder `out` for the publications `names`: their
+/// folders, and their record in the image cache (its images go at the next build). With
+/// `everything`, also every other folder holding a build's stamp, the cache, and `out` itself
+/// once empty. Returns the paths removed; anything else in `out` is left alone.
+pub fn clean(out: &Path, names: &[String], everything: bool) -> Result<Vec<PathBuf>> {
+    let mut folders = Vec::new();
+    for name in names {
+        folders.push(edition_dir(out, name)?);
+        crate::epub::cache::forget(&out.join(".cache").join("images"), name);
+    }
+    if everything {
+        let stamped = std::fs::read_dir(out).into_iter().flatten().flatten().map(|e| e.path());
+        folders.extend(stamped.filter(|dir| dir.join(stamp::STAMP_FILE).is_file()));
+        folders.push(out.join(".cache"));
+    }
+    folders.sort();
+    folders.dedup();
+    let mut removed = Vec::new();
+    for folder in folders.into_iter().filter(|folder| folder.is_dir()) {
+        std::fs::remove_dir_all(&folder)
+            .with_context(|| format!("cannot remove {}", folder.display()))?;
+        removed.push(folder);
+    }
+    if everything && std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_none()) {
+        std::fs::remove_dir(out).with_context(|| format!("cannot remove {}", out.display()))?;
+        removed.push(out.to_path_buf());
+    }
+    Ok(removed)
 }
 
 /// What building one publication did.

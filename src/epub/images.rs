@@ -8,8 +8,8 @@ use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, GenericImageView, ImageFormat, ImageReader};
 use rayon::prelude::*;
 
-use super::EpubOptions;
 use super::xml::id_part;
+use super::{EpubOptions, cache};
 use crate::diag::{Diagnostic, Diagnostics, Warned};
 use crate::files::{remove_stale_temporaries, write_atomic};
 use crate::limits;
@@ -50,15 +50,22 @@ pub fn process(publication: &Publication, root: &Path, options: &EpubOptions) ->
     if let Some(dir) = cache_dir {
         remove_stale_temporaries(dir);
     }
-    let converted: Vec<Result<EpubImage, Diagnostic>> =
+    let converted: Vec<Result<(EpubImage, String), Diagnostic>> =
         uses.par_iter().map(|image| convert_use(image, root, max_side, cache_dir)).collect();
     let mut images = Images::default();
     let mut found = Diagnostics::default();
+    let mut cached = Vec::new();
     for (image, result) in uses.iter().zip(converted) {
         match result {
-            Ok(file) => images.add(&image.path, file),
+            Ok((file, cache_file)) => {
+                images.add(&image.path, file);
+                cached.push(cache_file);
+            }
             Err(diagnostic) => found.push(diagnostic),
         }
+    }
+    if let Some(dir) = cache_dir {
+        cache::record_and_prune(dir, root, &publication.name, &cached);
     }
     images.cover = publication.cover.as_ref().and_then(|cover| images.hrefs.get(cover).cloned());
     Warned::new(images, found)
@@ -84,7 +91,7 @@ fn convert_use(
     root: &Path,
     max_side: u32,
     cache_dir: Option<&Path>,
-) -> Result<EpubImage, Diagnostic> {
+) -> Result<(EpubImage, String), Diagnostic> {
     let fail = |message: String| {
         Diagnostic::error(&image.file, image.pos, message)
             .with_code("unreadable-image")
@@ -96,11 +103,12 @@ fn convert_use(
     let stem = image.path.file_stem().map_or("image".into(), |s| id_part(&s.to_string_lossy()));
     let (bytes, extension) = cached_or_converted(&source, &image.path, key, max_side, cache_dir)
         .map_err(|err| fail(format!("cannot convert the image {}: {err}", image.path.display())))?;
-    Ok(EpubImage {
+    let image = EpubImage {
         href: format!("images/{stem}-{:08x}.{extension}", key as u32),
         media_type: media_type(extension),
         bytes,
-    })
+    };
+    Ok((image, cache::file_name(key, extension)))
 }
 
 /// A hash of the source bytes and of every option that changes the output.
@@ -117,7 +125,7 @@ fn cached_or_converted(
     max_side: u32,
     cache_dir: Option<&Path>,
 ) -> Result<(Vec<u8>, &'static str), String> {
-    let cached = |extension: &str| cache_dir.map(|dir| dir.join(format!("{key:016x}.{extension}")));
+    let cached = |extension: &str| cache_dir.map(|dir| dir.join(cache::file_name(key, extension)));
     for extension in ["jpg", "png", "svg"] {
         if let Some(bytes) = cached(extension).and_then(|file| std::fs::read(file).ok()) {
             return Ok((bytes, extension));

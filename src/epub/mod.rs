@@ -1,6 +1,7 @@
 //! The EPUB edition: model → XHTML chapters + CSS + images → epub-builder → normalised zip.
 
 mod anchors;
+pub mod cache;
 mod images;
 mod labels;
 mod normalise;

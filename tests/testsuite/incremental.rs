@@ -102,3 +102,47 @@ fn an_edition_left_from_older_sources_is_named_with_how_to_refresh_it() {
     assert_eq!(code, 0, "{said}");
     assert!(!said.contains("older than the sources"), "both rebuilt: {said}");
 }
+
+#[test]
+fn presse_clean_removes_what_presse_wrote_and_nothing_else() {
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/a.md", b"# Un\n"),
+        ("sources/q/publication.toml", &manifest("")),
+        ("sources/q/a.md", b"# Deux\n"),
+    ]);
+    let (root, out) = (dir.path().to_str().unwrap(), dir.path().join("output"));
+    let (code, said) = run_presse(&["build", "--root", root]);
+    assert_eq!(code, 0, "{said}");
+    std::fs::write(out.join("notes.txt"), "à garder").unwrap();
+    let (code, said) = run_presse(&["clean", "--root", root, "p"]);
+    assert_eq!(code, 0, "{said}");
+    assert!(!out.join("p").exists() && out.join("q/q.pdf").is_file(), "{said}");
+    let (code, said) = run_presse(&["clean", "--root", root]);
+    assert_eq!(code, 0, "{said}");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left, ["notes.txt"], "{said}");
+    std::fs::remove_file(out.join("notes.txt")).unwrap();
+    run_presse(&["build", "--root", root, "--format", "epub"]);
+    let (code, said) = run_presse(&["clean", "--root", root]);
+    assert_eq!(code, 0, "{said}");
+    assert!(!out.exists(), "an output folder left empty is removed: {said}");
+}
+
+#[test]
+fn the_image_cache_stays_bounded_when_every_issue_changes_its_image() {
+    let dir = project(&[
+        ("sources/p/publication.toml", &manifest("")),
+        ("sources/p/a.md", b"# Un\n\n![Une vue](vue.png)\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let cache = dir.path().join("output/.cache/images");
+    for issue in 0..12u8 {
+        let image = image::RgbImage::from_pixel(8, 8, image::Rgb([issue * 20, 0, 0]));
+        image.save(dir.path().join("sources/p/vue.png")).unwrap();
+        let (code, said) = run_presse(&["build", "--root", root, "--format", "epub"]);
+        assert_eq!(code, 0, "{said}");
+        let images = std::fs::read_dir(&cache).unwrap().flatten().filter(|e| e.path().is_file());
+        assert_eq!(images.count(), 1, "issue {issue}: the cache keeps what the last build used");
+    }
+}
