@@ -12,6 +12,7 @@ mod fuzz_checks;
 
 mod bad_input;
 mod check;
+mod ci_recipes;
 mod command_line;
 mod commonmark;
 mod concurrent;
