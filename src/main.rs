@@ -301,7 +301,20 @@ fn command_line() -> clap::Command {
     Cli::command().version(version)
 }
 
+/// A panic inside typst is caught and reported as a finding (`typst-panic`): its message and
+/// backtrace are not printed over it. Any other panic is printed as Rust does.
+fn quiet_typst_panics() {
+    let print = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_typst = info.location().is_some_and(|at| at.file().contains("/typst"));
+        if !in_typst {
+            print(info);
+        }
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_typst_panics();
     let cli = Cli::from_arg_matches(&command_line().get_matches()).unwrap_or_else(|e| e.exit());
     let colour = Colour::from(cli.color);
     match cli.command {

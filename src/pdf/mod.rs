@@ -118,7 +118,15 @@ fn compile(
     let today = build_date(publication);
     let world =
         PresseWorld::new(env.clone(), root, MAIN_PATH, files, today).kept_as(&publication.name);
-    let compiled = typst::compile::<PagedDocument>(&world);
+    // A bug inside typst must not take presse down with it (a watcher, the other publications).
+    let compile = || typst::compile::<PagedDocument>(&world);
+    let compiled = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(compile)) {
+        Ok(compiled) => compiled,
+        Err(panic) => {
+            found.push(typst_panic(publication, panic.as_ref()));
+            return Err(found);
+        }
+    };
     let mapper = Mapper { world: &world, source: &source, style };
     found.extend(compiled.warnings.iter().map(|warning| mapper.map(warning)));
     match compiled.output {
@@ -131,6 +139,23 @@ fn compile(
             Err(found)
         }
     }
+}
+
+/// The error for a panic inside typst: a bug of typst's, said as such, at the publication.
+fn typst_panic(publication: &Publication, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let why = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    let typst = typst::syntax::package::PackageVersion::compiler();
+    let message =
+        format!("typst {typst} stopped with an internal error laying out this publication: {why}");
+    let hint = "this is a bug of typst's, not an error in your text; please report it with the \
+                chapters to presse's maintainers. Rewording the paragraph it stops on usually \
+                works around it";
+    let manifest = publication.dir.join("publication.toml");
+    Diagnostic::error(manifest, Pos::default(), message).with_code("typst-panic").with_hint(hint)
 }
 
 /// Exports a laid-out publication as the screen PDF: tagged, with a stable identifier and
