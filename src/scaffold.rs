@@ -54,6 +54,11 @@ fn manifest(style: BuiltInStyle, date: &str) -> String {
         }
         BuiltInStyle::Default => ("Titre de la publication", "Sous-titre"),
     };
+    // A newsletter goes to the printer on a folded sheet: four pages, or eight …
+    let print = match style {
+        BuiltInStyle::Newsletter => "\n[print]\npages_multiple_of = 4\n",
+        _ => "",
+    };
     let style = style.name();
     format!(
         "# What the publication is; README.md lists every field.\n\
@@ -61,7 +66,7 @@ fn manifest(style: BuiltInStyle, date: &str) -> String {
          lang = \"fr\"\nstyle = \"{style}\"\nauthors = [\"La rédaction\"]\n\
          publisher = \"Ville de Paris\"\n\n\
          # Options of the style (presse styles lists them), for instance:\n\
-         # [options]\n# accent = \"#e4513a\"\n"
+         # [options]\n# accent = \"#e4513a\"\n{print}"
     )
 }
 
@@ -82,8 +87,8 @@ fn cahiers() -> Vec<(&'static str, &'static str)> {
         ),
         (
             "02-article.md",
-            "---\nkicker: Rubrique\nstandfirst: Le chapô résume l'article en deux ou trois \
-             lignes.\n---\n# Le titre de l'article\n\nLe premier paragraphe de l'article.\n\n\
+            "---\nkicker: Rubrique\ntitle: Le titre de l'article\nstandfirst: Le chapô résume \
+             l'article en deux ou trois lignes.\n---\nLe premier paragraphe de l'article.\n\n\
              ## Un intertitre\n\nLa suite du texte, avec une note[^1].\n\n\
              ::: encadre Un encadré\nUn texte à part, dans un cadre.\n:::\n\n\
              ::: citation Un élu de la petite couronne\nUne phrase forte, mise en exergue.\n:::\n\n\
@@ -98,17 +103,18 @@ fn newsletter() -> Vec<(&'static str, &'static str)> {
     vec![
         (
             "01-editorial.md",
-            "---\nkicker: Éditorial\n---\n# Le mot du mois\n\nQuelques lignes d'éditorial.\n\n\
+            "---\nkicker: Éditorial\ntitle: Le mot du mois\n---\nQuelques lignes d'éditorial.\n\n\
              ::: signature\nLa rédaction\n:::\n",
         ),
         (
             "02-a-la-une.md",
-            "---\nkicker: À la une\nstandfirst: Le chapô de l'article principal.\n---\n\
-             # Le titre de l'article principal\n\nLe texte de l'article principal.\n",
+            "---\nkicker: À la une\ntitle: Le titre de l'article principal\nstandfirst: Le chapô \
+             de l'article principal.\n---\nLe texte de l'article principal.\n\n\
+             ## Un intertitre\n\nLa suite du texte.\n",
         ),
         (
             "03-agenda.md",
-            "---\nkicker: Agenda\n---\n# Les rendez-vous\n\n::: agenda Agenda\n\
+            "---\nkicker: Rendez-vous\ntitle: Les rendez-vous du mois\n---\n::: agenda Agenda\n\
              - **12 janvier** — Une conférence, Hôtel de Ville\n- **9 février** — Une \
              rencontre, à préciser\n:::\n\n::: breves En bref\nUne brève, en deux phrases.\n:::\n",
         ),

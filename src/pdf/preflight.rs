@@ -41,7 +41,8 @@ pub fn check_pages(typeset: &Typeset, publication: &Publication, strict: bool) -
         && !count.is_multiple_of(multiple as usize)
     {
         let at = publication.manifest.key_pos("pages_multiple_of");
-        let message = format!("the publication has {count} pages, not a multiple of {multiple}");
+        let pages = if count == 1 { "1 page".to_string() } else { format!("{count} pages") };
+        let message = format!("the publication has {pages}, not a multiple of {multiple}");
         let (extra, short) =
             (count % multiple as usize, multiple as usize - count % multiple as usize);
         let hint = format!(

@@ -68,3 +68,26 @@ fn a_finding_about_a_folder_gives_no_made_up_line() {
     let annotations = String::from_utf8_lossy(&output.stdout);
     assert!(annotations.starts_with("::error file=sources/nope::"), "{annotations}");
 }
+
+#[test]
+fn presse_new_then_build_from_inside_the_publication_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, said) =
+        presse_in(dir.path(), &["new", "sources/lettre-13", "--style", "newsletter"]);
+    assert_eq!(code, 0, "{said}");
+    let folder = dir.path().join("sources/lettre-13");
+    for chapter in std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.path()) {
+        if chapter.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(&chapter).unwrap();
+            assert!(text.contains("\ntitle: "), "the title goes in the front matter: {text}");
+            assert!(!text.contains("\n# "), "no title in the body: {text}");
+        }
+    }
+    let (code, said) = presse_in(&folder, &["build"]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("the publication has 1 page, not a multiple of 4"), "{said}");
+    let pdf = dir.path().join("output/lettre-13/lettre-13.pdf");
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_lowercase();
+    assert_eq!(text.matches("agenda").count(), 1, "the agenda is named once: {text}");
+}
