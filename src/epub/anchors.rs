@@ -49,7 +49,20 @@ fn each_heading<'a>(blocks: &'a [Block], f: &mut impl FnMut(u8, &'a str, &'a [In
     }
 }
 
-/// The XHTML file name of a chapter.
+/// The XHTML file name of a chapter: `ch01-01-editorial.xhtml` for `01-editorial.md`. A file
+/// name needs no letter first, so the `s-` a slug gets before a digit is left out.
 pub fn chapter_file(index: usize, slug: &str) -> String {
-    format!("ch{:02}-{}.xhtml", index + 1, id_part(slug))
+    let name = slug.strip_prefix("s-").unwrap_or(slug);
+    format!("ch{:02}-{}.xhtml", index + 1, id_part(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_files_are_named_after_their_markdown_files() {
+        assert_eq!(chapter_file(0, "s-01-editorial"), "ch01-01-editorial.xhtml");
+        assert_eq!(chapter_file(11, "agenda"), "ch12-agenda.xhtml");
+    }
 }
