@@ -73,7 +73,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 #[test]
-fn a_clean_publication_checks_silently_and_writes_nothing() {
+fn a_clean_publication_checks_with_one_line_and_writes_nothing() {
     let png = png();
     let dir = project(&[
         ("sources/p/publication.toml", &manifest("cover = \"images/c.png\"\n")),
@@ -84,7 +84,8 @@ fn a_clean_publication_checks_silently_and_writes_nothing() {
     let before = snapshot(dir.path());
     let output = presse().args(["check", "--root", dir.path().to_str().unwrap()]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(said, "checked 1 publication: no findings\n");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "");
     assert!(!dir.path().join("output").exists(), "check created output/");
     assert_eq!(snapshot(dir.path()), before, "check changed a file");
