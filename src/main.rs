@@ -304,15 +304,16 @@ fn command_line() -> clap::Command {
     Cli::command().version(version)
 }
 
-/// A panic inside typst is caught and reported as a finding (`typst-panic`): its message and
-/// backtrace are not printed over it. Any other panic is printed as Rust does.
+/// A panic inside typst's compilation is caught and reported as a finding (`typst-panic`), so a
+/// panic in typst's sources gets one line rather than a backtrace (still seen if nothing catches
+/// it). Any other panic is printed as Rust does.
 fn quiet_typst_panics() {
     let print = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let in_typst = info.location().is_some_and(|at| at.file().contains("/typst"));
-        if !in_typst {
-            print(info);
+    std::panic::set_hook(Box::new(move |info| match info.location() {
+        Some(at) if at.file().contains("/typst") => {
+            eprintln!("typst stopped with an internal error at {}:{}", at.file(), at.line())
         }
+        _ => print(info),
     }));
 }
 
