@@ -204,7 +204,8 @@ fn make_editions(
     };
     // The inputs are hashed before they are used: a file saved during the build rebuilds.
     let mut inputs = stamp::Inputs::new(&config.root, name, &settings);
-    inputs.add_files(stamp::model_files(&config.root, &publication));
+    let sources = stamp::model_files(&config.root, &publication);
+    inputs.add_files(sources.iter().cloned());
     let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
     let editions = match job.make(env, tracker)? {
         Ok(made) => made.into_output(&mut found),
@@ -222,21 +223,21 @@ fn make_editions(
     // `found` holds this publication's findings only: warnings, since it was built.
     stamp::write(&dir, &inputs.stamp(found.iter().cloned().collect()))?;
     // Said after each build that leaves them, not kept in the stamp: they may be removed.
-    found.extend(stale_findings(config, &publication, &dir, &written));
+    found.extend(stale_findings(config, &publication, &sources, &dir, &written));
     Ok(PublicationBuild { editions: written, ..PublicationBuild::new(name, Ended::Built, found) })
 }
 
 /// A warning for each edition left in `dir` from an earlier build that is older than the
-/// sources of this one: the editions on disk would no longer say the same thing.
+/// `sources` of this one: the editions on disk would no longer say the same thing.
 fn stale_findings(
     config: &BuildConfig,
     publication: &Publication,
+    sources: &[PathBuf],
     dir: &Path,
     written: &[WrittenEdition],
 ) -> Vec<Diagnostic> {
     let modified =
         |file: &Path| std::fs::metadata(config.root.join(file)).and_then(|m| m.modified());
-    let sources = stamp::model_files(&config.root, publication);
     let Some(newest) = sources.iter().filter_map(|file| modified(file).ok()).max() else {
         return Vec::new();
     };
