@@ -7,16 +7,18 @@ use serde::Deserialize;
 use crate::date::Date;
 use crate::diag::{Diagnostic, Pos, pos_of_offset};
 use crate::lang::Lang;
+use crate::model::{FieldText, optional_field_text, plain_text, required_field_text};
 
 /// The checked contents of `publication.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The publication's title.
-    pub title: String,
+    #[serde(deserialize_with = "required_field_text")]
+    pub title: FieldText,
     /// A subtitle or the issue's theme.
-    #[serde(default)]
-    pub subtitle: Option<String>,
+    #[serde(default, deserialize_with = "optional_field_text")]
+    pub subtitle: Option<FieldText>,
     /// The issue number, as a number or a text (`12`, `"hors-série"`).
     #[serde(default)]
     pub number: Option<IssueNumber>,
@@ -275,7 +277,7 @@ impl Manifest {
 
     fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
         let at = |key: &str| key_pos(text, key);
-        if self.title.trim().is_empty() {
+        if plain_text(&self.title).trim().is_empty() {
             return Err(Diagnostic::error(file, at("title"), "the title is empty")
                 .with_code("bad-manifest")
                 .with_hint("give the publication a title"));
@@ -289,7 +291,7 @@ impl Manifest {
             return id.clone();
         }
         let number = self.number.as_ref().map(|n| n.to_string()).unwrap_or_default();
-        let seed = format!("{}\u{0}{number}\u{0}{}", self.title, self.date);
+        let seed = format!("{}\u{0}{number}\u{0}{}", plain_text(&self.title), self.date);
         format!("urn:presse:{:016x}", fnv1a(seed.as_bytes()))
     }
 }
@@ -333,7 +335,7 @@ mod tests {
     #[test]
     fn the_make_corpus_manifest_loads_as_is() {
         let m = Manifest::parse(CORPUS, Path::new("p.toml")).unwrap();
-        assert_eq!(m.title, "Corpus de mesure");
+        assert_eq!(plain_text(&m.title), "Corpus de mesure");
         assert_eq!(m.number, Some(IssueNumber::Int(1)));
         assert_eq!(m.date, Date::parse("2011-10-01").unwrap());
         assert_eq!(m.style, "default");

@@ -46,19 +46,45 @@ pub struct Chapter {
 #[serde(default, deny_unknown_fields)]
 pub struct FrontMatter {
     /// A title for the chapter when it has no level-1 heading.
-    pub title: Option<String>,
+    #[serde(deserialize_with = "optional_field_text")]
+    pub title: Option<FieldText>,
     /// The chapter's author, when it is not the publication's.
-    pub author: Option<String>,
+    #[serde(deserialize_with = "optional_field_text")]
+    pub author: Option<FieldText>,
     /// A language that overrides the publication's for this chapter.
     pub lang: Option<Lang>,
     /// A short summary of the chapter.
     pub description: Option<String>,
     /// The rubric above the title (kicker).
-    pub kicker: Option<String>,
+    #[serde(deserialize_with = "optional_field_text")]
+    pub kicker: Option<FieldText>,
     /// The standfirst (chapô) under the title.
-    pub standfirst: Option<String>,
+    #[serde(deserialize_with = "optional_field_text")]
+    pub standfirst: Option<FieldText>,
     /// `false` turns the typography pass off for this chapter; it is on by default.
     pub typography: Option<bool>,
+}
+
+/// A printed text field of the front matter or the manifest (a title, a standfirst …). It is
+/// written as plain text, not Markdown, and kept as inlines so that the typography pass can set
+/// its ordinal suffixes in superscript as it does in the body.
+pub type FieldText = Vec<Inline>;
+
+/// A text field as written: one text inline.
+pub fn field_from(text: impl Into<String>) -> FieldText {
+    vec![Inline::new(Pos::new(1, 1), InlineKind::Text(text.into()))]
+}
+
+/// Reads a required text field.
+pub fn required_field_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FieldText, D::Error> {
+    <String as serde::Deserialize>::deserialize(d).map(field_from)
+}
+
+/// Reads an optional text field.
+pub fn optional_field_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<FieldText>, D::Error> {
+    <Option<String> as serde::Deserialize>::deserialize(d).map(|text| text.map(field_from))
 }
 
 /// A footnote definition.

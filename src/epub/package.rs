@@ -5,9 +5,9 @@ use time::OffsetDateTime;
 
 use super::images::Images;
 use super::labels::Labels;
-use super::xhtml::{Page, document};
+use super::xhtml::{Page, document, field_text};
 use super::xml::{allowed_chars, text};
-use crate::model::Publication;
+use crate::model::{Publication, plain_text};
 
 /// The file name of the cover or title page.
 pub const FRONT_FILE: &str = "cover.xhtml";
@@ -34,7 +34,7 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     let mut builder = EpubBuilder::new(ZipLibrary::new()?)?;
     builder.epub_version(EpubVersion::V30);
     // epub-builder escapes markup, not the characters XML forbids: those are dropped here.
-    builder.set_title(allowed_chars(&manifest.title));
+    builder.set_title(allowed_chars(&plain_text(&manifest.title)));
     manifest.authors.iter().for_each(|author| builder.add_author(allowed_chars(author)));
     builder.add_language(manifest.lang.to_string());
     builder.set_modified_date(modified_date(contents.modified));
@@ -99,7 +99,7 @@ pub fn front_page(publication: &Publication, images: &Images, labels: Labels) ->
     let manifest = &publication.manifest;
     let (title, body, is_cover) = match &images.cover {
         Some(href) => {
-            let alt = format!("{} : {}", labels.cover, manifest.title);
+            let alt = format!("{} : {}", labels.cover, plain_text(&manifest.title));
             let body = format!(
                 "<section class=\"cover\">\n<img epub:type=\"cover\" role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
                 super::xml::attr(href),
@@ -118,12 +118,12 @@ pub fn front_page(publication: &Publication, images: &Images, labels: Labels) ->
 
 fn title_page_body(publication: &Publication, labels: Labels) -> String {
     let manifest = &publication.manifest;
-    let mut lines = vec![format!("<h1 class=\"title\">{}</h1>", text(&manifest.title))];
+    let mut lines = vec![format!("<h1 class=\"title\">{}</h1>", field_text(&manifest.title))];
+    if let Some(subtitle) = &manifest.subtitle {
+        lines.push(format!("<p class=\"subtitle\">{}</p>", field_text(subtitle)));
+    }
     let mut line =
         |class: &str, value: &str| lines.push(format!("<p class=\"{class}\">{}</p>", text(value)));
-    if let Some(subtitle) = &manifest.subtitle {
-        line("subtitle", subtitle);
-    }
     if let Some(number) = &manifest.number {
         line("number", &format!("{}\u{a0}{number}", labels.issue));
     }
@@ -160,7 +160,8 @@ pub fn metadata(publication: &Publication, images: &Images) -> String {
     meta("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY);
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
     if let Some(subtitle) = &manifest.subtitle {
-        lines.push(format!("<dc:title id=\"subtitle\">{}</dc:title>", text(subtitle)));
+        let subtitle = text(&plain_text(subtitle));
+        lines.push(format!("<dc:title id=\"subtitle\">{subtitle}</dc:title>"));
         lines.push("<meta refines=\"#title\" property=\"title-type\">main</meta>".into());
         lines.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
     }

@@ -79,10 +79,11 @@ pub fn run(mut publication: Publication) -> Publication {
     });
     let language = Language::of(&publication.manifest.lang);
     let manifest = &mut publication.manifest;
-    manifest.title = apply_to_text(language, &manifest.title);
-    for field in [&mut manifest.subtitle, &mut manifest.description] {
-        apply_to_field(language, field);
+    apply(language, &mut manifest.title);
+    if let Some(subtitle) = &mut manifest.subtitle {
+        apply(language, subtitle);
     }
+    apply_to_field(language, &mut manifest.description);
     publication
 }
 
@@ -93,15 +94,11 @@ fn with_rules(chapter: &Chapter, language: Language) -> Chapter {
     let mut chapter = chapter.clone();
     chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
     let front = &mut chapter.front;
-    for field in [
-        &mut front.title,
-        &mut front.author,
-        &mut front.description,
-        &mut front.kicker,
-        &mut front.standfirst,
-    ] {
-        apply_to_field(language, field);
+    let fields = [&mut front.title, &mut front.author, &mut front.kicker, &mut front.standfirst];
+    for text in fields.into_iter().flatten() {
+        apply(language, text);
     }
+    apply_to_field(language, &mut front.description);
     chapter
 }
 

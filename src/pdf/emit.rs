@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
 use crate::model::{
-    Align, Block, BlockKind, Chapter, Footnote, Image, Inline, InlineKind, KeyFigure, LinkTarget,
-    List, Publication, RawFormat, Table,
+    Align, Block, BlockKind, Chapter, FieldText, Footnote, Image, Inline, InlineKind, KeyFigure,
+    LinkTarget, List, Publication, RawFormat, Table, plain_text,
 };
 use crate::pdf::escape::{self, string};
 use crate::pdf::{elision, values};
@@ -115,8 +115,8 @@ impl Emitter {
              date: datetime(year: {}, month: {}, day: {}),\n  lang: {},\n  authors: {},\n  \
              keywords: {},\n  description: {},\n  publisher: {},\n  identifier: {},\n  \
              cover: {},\n  options: {},\n))\n",
-            string(&m.title),
-            opt(&m.subtitle),
+            field_value(&m.title),
+            optional_field(&m.subtitle),
             opt(&m.number.as_ref().map(|n| n.to_string())),
             m.date.year(),
             m.date.month(),
@@ -138,11 +138,11 @@ impl Emitter {
         let line = format!(
             "#chapter((slug: {}, title: {}, author: {}, lang: {}, kicker: {}, standfirst: {}))[\n",
             string(&chapter.slug),
-            opt(&f.title),
-            opt(&f.author),
+            optional_field(&f.title),
+            optional_field(&f.author),
             opt(&f.lang.as_ref().map(|lang| lang.language().to_string())),
-            opt(&f.kicker),
-            opt(&f.standfirst),
+            optional_field(&f.kicker),
+            optional_field(&f.standfirst),
         );
         self.mark(Pos::new(1, 1), false);
         self.out().push_str(&line);
@@ -440,4 +440,47 @@ pub fn virtual_path(path: &Path) -> String {
         out.push_str(&component.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// A printed text field as a typst value: a string, or content when the typography pass set
+/// ordinal suffixes in superscript (`[#"1";#super[#"er";]]`).
+fn field_value(inlines: &[Inline]) -> String {
+    if inlines.iter().all(|inline| matches!(inline.kind, InlineKind::Text(_))) {
+        return string(&plain_text(inlines));
+    }
+    format!("[{}]", field_markup(inlines))
+}
+
+/// An optional printed text field as a typst value, `none` when absent.
+fn optional_field(field: &Option<FieldText>) -> String {
+    field.as_deref().map_or("none".into(), field_value)
+}
+
+fn field_markup(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|inline| match &inline.kind {
+            InlineKind::Super(children) => format!("#super[{}]", field_markup(children)),
+            _ => escape::text(&plain_text(std::slice::from_ref(inline))),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Pos;
+
+    fn text(t: &str) -> Inline {
+        Inline::new(Pos::new(1, 1), InlineKind::Text(t.into()))
+    }
+
+    #[test]
+    fn a_plain_field_is_a_string_and_one_with_an_ordinal_is_content() {
+        assert_eq!(field_value(&[text("Édito")]), "\"Édito\"");
+        let ordinal = Inline::new(Pos::new(1, 1), InlineKind::Super(vec![text("er")]));
+        let field = [text("Le 1"), ordinal, text(" arrondissement")];
+        assert_eq!(field_value(&field), "[#\"Le 1\";#super[#\"er\";]#\" arrondissement\";]");
+        assert_eq!(optional_field(&None), "none");
+    }
 }

@@ -74,6 +74,30 @@ fn the_pdf_text_and_the_epub_xhtml_carry_the_same_characters() {
     }
 }
 
+#[test]
+fn printed_front_matter_fields_get_the_ordinals_of_the_body() {
+    let out = build_fixture();
+    let chapter = epub_chapter(&out.path().join("typo/typo.epub"), "01-texte");
+    assert!(chapter.contains("<p class=\"kicker\">1<sup>re</sup> partie</p>"), "{chapter}");
+    assert!(
+        chapter.contains("Le 1<sup>er</sup> arrondissement et le XIX<sup>e</sup>"),
+        "{chapter}"
+    );
+    assert!(chapter.contains("siècle\u{a0}: les champs"), "{chapter}");
+    let pdf_text =
+        one_space(&tool("pdftotext", &[out.path().join("typo/typo.pdf").to_str().unwrap(), "-"]));
+    assert!(pdf_text.contains("arrondissement et le XIX"), "{pdf_text}");
+}
+
+/// The XHTML of the EPUB chapter whose file name contains `name`.
+fn epub_chapter(epub: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let file = archive.file_names().find(|f| f.contains(name)).unwrap().to_string();
+    let mut xhtml = String::new();
+    archive.by_name(&file).unwrap().read_to_string(&mut xhtml).unwrap();
+    xhtml
+}
+
 /// The fonts' ToUnicode maps in a PDF (glyph → text), the text layer every extractor reads.
 fn unicode_maps(pdf: &[u8]) -> String {
     let mut maps = String::new();

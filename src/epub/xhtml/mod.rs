@@ -12,7 +12,8 @@ use super::xml::{attr, id_part, text};
 use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
 use crate::lang::Lang;
 use crate::model::{
-    Align, Block, BlockKind, Chapter, Image, Inline, KeyFigure, List, RawFormat, Table, plain_text,
+    Align, Block, BlockKind, Chapter, Image, Inline, InlineKind, KeyFigure, List, RawFormat, Table,
+    plain_text,
 };
 
 /// What every chapter needs to know about the book.
@@ -63,7 +64,7 @@ pub fn chapter_page(chapter: &Chapter, file: &str, book: &Book) -> Warned<Page> 
         note_calls: HashMap::new(),
         heading_level: 0,
     };
-    writer.body(&title);
+    writer.body();
     let xhtml = document(lang.as_str(), &title, &writer.out);
     let toc = chapter_toc(chapter, file);
     Warned::new(Page { file: file.to_string(), title, xhtml, toc }, writer.found)
@@ -75,7 +76,8 @@ pub fn chapter_title(chapter: &Chapter) -> String {
         BlockKind::Heading { level: 1, content, .. } => Some(plain_text(content)),
         _ => None,
     });
-    let title = heading.or_else(|| chapter.front.title.clone()).unwrap_or_default();
+    let title = heading.or_else(|| chapter.front.title.as_deref().map(plain_text));
+    let title = title.unwrap_or_default();
     if title.trim().is_empty() { chapter.slug.clone() } else { title.trim().to_string() }
 }
 
@@ -90,6 +92,17 @@ fn chapter_toc(chapter: &Chapter, file: &str) -> Vec<TocEntry> {
                 title: plain_text(content).trim().to_string(),
             }),
             _ => None,
+        })
+        .collect()
+}
+
+/// A printed text field (a title, a standfirst …) as XHTML: its text, ordinal suffixes in `sup`.
+pub fn field_text(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|inline| match &inline.kind {
+            InlineKind::Super(children) => format!("<sup>{}</sup>", field_text(children)),
+            _ => text(&plain_text(std::slice::from_ref(inline))),
         })
         .collect()
 }
@@ -121,12 +134,12 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn body(&mut self, title: &str) {
+    fn body(&mut self) {
         self.out
             .push_str("<section class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\">\n");
         let front = &self.chapter.front;
         if let Some(kicker) = &front.kicker {
-            self.out.push_str(&format!("<p class=\"kicker\">{}</p>\n", text(kicker)));
+            self.out.push_str(&format!("<p class=\"kicker\">{}</p>\n", field_text(kicker)));
         }
         let blocks = &self.chapter.blocks;
         let rest = match blocks.split_first() {
@@ -135,16 +148,22 @@ impl Writer<'_> {
                 rest
             }
             _ => {
-                self.out.push_str(&format!("<h1>{}</h1>\n", text(title)));
+                let title = match &self.chapter.front.title {
+                    Some(title) if !plain_text(title).trim().is_empty() => field_text(title),
+                    _ => text(&self.chapter.slug),
+                };
+                self.out.push_str(&format!("<h1>{title}</h1>\n"));
                 self.heading_level = 1;
                 blocks.as_slice()
             }
         };
         if let Some(standfirst) = &front.standfirst {
-            self.out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", text(standfirst)));
+            let standfirst = field_text(standfirst);
+            self.out.push_str(&format!("<p class=\"standfirst\">{standfirst}</p>\n"));
         }
         if let Some(author) = &front.author {
-            self.out.push_str(&format!("<p class=\"chapter-author\">{}</p>\n", text(author)));
+            let author = field_text(author);
+            self.out.push_str(&format!("<p class=\"chapter-author\">{author}</p>\n"));
         }
         self.blocks(rest);
         for note in &self.chapter.notes {
@@ -543,7 +562,7 @@ mod tests {
     fn the_chapter_language_overrides_the_book_and_titles_fall_back() {
         let mut c = chapter("c", vec![heading(2, "s", "Section")], vec![]);
         c.front = FrontMatter {
-            title: Some("Annexe".into()),
+            title: Some(crate::model::field_from("Annexe")),
             lang: Lang::parse("en"),
             ..FrontMatter::default()
         };
