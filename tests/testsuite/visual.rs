@@ -40,12 +40,16 @@ fn difference(a: &RgbaImage, b: &RgbaImage) -> f64 {
 }
 
 fn render(name: &str) -> typst_layout::PagedDocument {
-    let publication = presse::build::prepare(root(), name)
+    render_at(root(), name)
+}
+
+fn render_at(root: &Path, name: &str) -> typst_layout::PagedDocument {
+    let publication = presse::build::prepare(root, name)
         .unwrap_or_else(|found| panic!("{name} does not load: {found:?}"))
         .output;
-    let style = presse::styles::resolve(root(), &publication).unwrap();
+    let style = presse::styles::resolve(root, &publication).unwrap();
     let env = common::environment_with_project_fonts();
-    presse::pdf::typeset(&publication, root(), env, &style)
+    presse::pdf::typeset(&publication, root, env, &style)
         .unwrap_or_else(|found| panic!("{name} does not compile: {found:?}"))
         .output
         .document
@@ -102,4 +106,48 @@ fn the_comparison_notices_a_change() {
     }
     assert_eq!(difference(&white, &white), 0.0);
     assert!(difference(&white, &marked) > PIXEL_TOLERANCE);
+}
+
+/// The newsletter lays out a title written as `# …` at the top of a chapter as it lays out the
+/// front matter's `title:`: across the page for the lead story, in the band for the editorial,
+/// under the rule for a news item.
+#[test]
+fn the_newsletter_lays_out_an_opening_heading_as_the_chapter_title() {
+    let project = tempfile::tempdir().unwrap();
+    let sample = project.path().join("sources/lettre");
+    copy_folder(&root().join("sources/lettre"), &sample);
+    for chapter in ["01-editorial.md", "02-paris-metropole.md", "04-grand-paris-express.md"] {
+        let path = sample.join(chapter);
+        let markdown = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, title_as_heading(&markdown)).unwrap();
+    }
+    let (expected, actual) = (render("lettre"), render_at(project.path(), "lettre"));
+    assert_eq!(expected.pages().len(), actual.pages().len());
+    for (number, (a, b)) in expected.pages().iter().zip(actual.pages()).enumerate() {
+        let share =
+            difference(&presse::pdf::rasterise(a, SCALE), &presse::pdf::rasterise(b, SCALE));
+        assert_eq!(share, 0.0, "page {} differs", number + 1);
+    }
+}
+
+/// The Markdown with its front matter's `title: …` moved to a `# …` line atop the body.
+fn title_as_heading(markdown: &str) -> String {
+    let title_line = markdown.lines().find(|l| l.starts_with("title: ")).expect("a title");
+    let title = title_line.trim_start_matches("title: ");
+    let without = markdown.replacen(&format!("{title_line}\n"), "", 1);
+    let end = without[3..].find("---\n").unwrap() + 3 + 4;
+    format!("{}\n# {title}\n{}", &without[..end], &without[end..])
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
