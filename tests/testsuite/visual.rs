@@ -108,25 +108,30 @@ fn the_comparison_notices_a_change() {
     assert!(difference(&white, &marked) > PIXEL_TOLERANCE);
 }
 
-/// The newsletter lays out a title written as `# …` at the top of a chapter as it lays out the
-/// front matter's `title:`: across the page for the lead story, in the band for the editorial,
-/// under the rule for a news item.
+/// Both presets lay out a title written as `# …` atop a chapter as they lay out the front
+/// matter's `title:` (the newsletter's lead story, editorial and news items; the cahiers'
+/// openers, contents and cover lines).
 #[test]
-fn the_newsletter_lays_out_an_opening_heading_as_the_chapter_title() {
-    let project = tempfile::tempdir().unwrap();
-    let sample = project.path().join("sources/lettre");
-    copy_folder(&root().join("sources/lettre"), &sample);
-    for chapter in ["01-editorial.md", "02-paris-metropole.md", "04-grand-paris-express.md"] {
-        let path = sample.join(chapter);
-        let markdown = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, title_as_heading(&markdown)).unwrap();
-    }
-    let (expected, actual) = (render("lettre"), render_at(project.path(), "lettre"));
-    assert_eq!(expected.pages().len(), actual.pages().len());
-    for (number, (a, b)) in expected.pages().iter().zip(actual.pages()).enumerate() {
-        let share =
-            difference(&presse::pdf::rasterise(a, SCALE), &presse::pdf::rasterise(b, SCALE));
-        assert_eq!(share, 0.0, "page {} differs", number + 1);
+fn a_title_written_as_an_opening_heading_is_laid_out_as_the_front_matter_s() {
+    let changed = [
+        ("lettre", &["01-editorial.md", "02-paris-metropole.md", "04-grand-paris-express.md"][..]),
+        ("cahiers", &["02-sdrif.md", "03-paris-metropole.md"][..]),
+    ];
+    for (name, chapters) in changed {
+        let project = tempfile::tempdir().unwrap();
+        let sample = project.path().join("sources").join(name);
+        copy_folder(&root().join("sources").join(name), &sample);
+        for chapter in chapters {
+            let path = sample.join(chapter);
+            let markdown = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, title_as_heading(&markdown)).unwrap();
+        }
+        let (expected, actual) = (render(name), render_at(project.path(), name));
+        assert_eq!(expected.pages().len(), actual.pages().len(), "{name}");
+        for (number, (a, b)) in expected.pages().iter().zip(actual.pages()).enumerate() {
+            let (a, b) = (presse::pdf::rasterise(a, SCALE), presse::pdf::rasterise(b, SCALE));
+            assert_eq!(difference(&a, &b), 0.0, "{name}: page {} differs", number + 1);
+        }
     }
 }
 
