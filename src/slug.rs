@@ -1,6 +1,7 @@
 //! Slugs: the ASCII anchors and file names made from titles and file names.
 
-/// An anchor made of ASCII letters, digits and hyphens, from any text.
+/// An anchor made of ASCII letters, digits and hyphens, from any text, as GitHub makes them
+/// (`2011 en chiffres` gives `2011-en-chiffres`: HTML and typst take ids that start with a digit).
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.chars().flat_map(fold_accent) {
@@ -13,12 +14,7 @@ pub fn slugify(text: &str) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-');
-    match slug.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => slug.to_string(),
-        Some(_) => format!("s-{slug}"),
-        None => String::new(),
-    }
+    slug.trim_end_matches('-').to_string()
 }
 
 /// Latin letters with diacritics fold to their base letters; other characters pass.
@@ -53,12 +49,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slugs_are_ascii_and_start_with_a_letter() {
+    fn slugs_are_ascii_letters_digits_and_hyphens() {
         assert_eq!(
             slugify("Le Schéma directeur d’Île-de-France"),
             "le-schema-directeur-d-ile-de-france"
         );
-        assert_eq!(slugify("2011 en chiffres"), "s-2011-en-chiffres");
+        assert_eq!(slugify("2011 en chiffres"), "2011-en-chiffres");
+        assert_eq!(slugify("01-editorial"), "01-editorial");
         assert_eq!(slugify("« ! »"), "");
     }
 }

@@ -49,11 +49,9 @@ fn each_heading<'a>(blocks: &'a [Block], f: &mut impl FnMut(u8, &'a str, &'a [In
     }
 }
 
-/// The XHTML file name of a chapter: `ch01-01-editorial.xhtml` for `01-editorial.md`. A file
-/// name needs no letter first, so the `s-` a slug gets before a digit is left out.
+/// The XHTML file name of a chapter: `ch01-01-editorial.xhtml` for `01-editorial.md`.
 pub fn chapter_file(index: usize, slug: &str) -> String {
-    let name = slug.strip_prefix("s-").unwrap_or(slug);
-    format!("ch{:02}-{}.xhtml", index + 1, id_part(name))
+    format!("ch{:02}-{}.xhtml", index + 1, id_part(slug))
 }
 
 #[cfg(test)]
@@ -62,7 +60,7 @@ mod tests {
 
     #[test]
     fn chapter_files_are_named_after_their_markdown_files() {
-        assert_eq!(chapter_file(0, "s-01-editorial"), "ch01-01-editorial.xhtml");
+        assert_eq!(chapter_file(0, "01-editorial"), "ch01-01-editorial.xhtml");
         assert_eq!(chapter_file(11, "agenda"), "ch12-agenda.xhtml");
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! The validators come from `scripts/install-validators`; without them these tests fail.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::common;
@@ -81,6 +82,25 @@ fn without_a_cover_the_title_page_passes_both_validators() {
     let (_dir, path) = write_temp(&build_ok(root.path()));
     assert_epubcheck_clean(&path);
     assert_ace_clean(&path);
+}
+
+/// Ids and file names are made as GitHub makes them, a leading digit kept: the link written
+/// `03-annexes.md#2011-en-chiffres` finds `## 2011 en chiffres` (EPUBCheck and Ace take them).
+#[test]
+fn anchors_and_file_names_keep_a_leading_digit() {
+    let (_dir, path) = write_temp(&build_ok(Path::new(FIXTURE)));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    };
+    let annexes = read("OEBPS/ch03-03-annexes.xhtml");
+    assert!(annexes.contains("<h2 id=\"2011-en-chiffres\">"), "{annexes}");
+    assert!(annexes.contains("href=\"#2011-en-chiffres\""), "{annexes}");
+    let opening = read("OEBPS/ch01-01-ouverture.xhtml");
+    assert!(opening.contains("href=\"ch03-03-annexes.xhtml#2011-en-chiffres\""), "{opening}");
+    assert!(!opening.contains("\"s-") && !opening.contains("#s-"), "{opening}");
 }
 
 #[test]
