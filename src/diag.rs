@@ -49,6 +49,8 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing, nothing to fix: the build goes on, `--strict` included.
+    Note,
     /// The build goes on.
     Warning,
     /// The build fails.
@@ -56,9 +58,10 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// `error` or `warning`, as printed.
+    /// `error`, `warning` or `note`, as printed.
     pub fn word(self) -> &'static str {
         match self {
+            Severity::Note => "note",
             Severity::Error => "error",
             Severity::Warning => "warning",
         }
@@ -94,6 +97,11 @@ impl Diagnostic {
     /// An error at a position in a file.
     pub fn error(file: impl AsRef<Path>, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Error, file, pos, message)
+    }
+
+    /// A note at a position in a file: something worth knowing that needs no fix.
+    pub fn note(file: impl AsRef<Path>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Note, file, pos, message)
     }
 
     /// A warning at a position in a file.
@@ -188,7 +196,9 @@ impl Diagnostics {
     /// were any.
     pub fn escalate(&mut self, codes: &[&str]) -> bool {
         let mut escalated = false;
-        let strict = |d: &&mut Diagnostic| codes.contains(&d.code.as_ref()) && !d.is_error();
+        let strict = |d: &&mut Diagnostic| {
+            codes.contains(&d.code.as_ref()) && d.severity == Severity::Warning
+        };
         for diagnostic in self.0.iter_mut().filter(strict) {
             diagnostic.severity = Severity::Error;
             escalated = true;

@@ -10,10 +10,14 @@ use crate::files::read_text;
 use crate::limits;
 use crate::manifest::Manifest;
 use crate::memo;
-use crate::model::{BlockKind, Chapter, FrontMatter, Inline, Publication, plain_text};
+use crate::model::{
+    BlockKind, Chapter, FRONT_MATTER_KEYS, ForeignKey, ForeignValue, FrontMatter, Inline,
+    Publication, plain_text,
+};
 use crate::parse;
 use crate::paths::markdown_files;
 use crate::slug::slugify;
+use crate::suggest::near_miss;
 
 /// The publications under `<root>/sources/`, by folder name; `only` narrows the list. None at
 /// all is an error.
@@ -64,7 +68,7 @@ fn load_publication(root: &Path, name: &str) -> Result<Publication, Diagnostics>
     let manifest_path = dir.join("publication.toml");
     let text = read_text(root, &manifest_path).map_err(one)?;
     let manifest = Manifest::parse(&text, &manifest_path).map_err(one)?;
-    let files = chapter_files(root, &dir, &manifest, &text).map_err(one)?;
+    let (files, not_chapters) = chapter_files(root, &dir, &manifest, &text).map_err(one)?;
     let mut diagnostics = Diagnostics::default();
     let mut chapters = Vec::new();
     let loaded: Vec<_> = files.par_iter().map(|file| load_chapter(root, file)).collect();
@@ -81,7 +85,7 @@ fn load_publication(root: &Path, name: &str) -> Result<Publication, Diagnostics>
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(Publication { name: name.to_string(), dir, manifest, chapters, cover: None })
+    Ok(Publication { name: name.to_string(), dir, manifest, chapters, cover: None, not_chapters })
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -99,29 +103,43 @@ fn empty_publication(manifest_path: &Path, manifest: &Manifest) -> Diagnostic {
         .with_hint("write the chapters, or check that this publication lists the right files")
 }
 
-/// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name.
+/// Files that describe a folder in a repository rather than hold a chapter: not chapters unless
+/// the manifest lists them.
+const NOT_CHAPTERS: [&str; 4] = ["readme.md", "license.md", "licence.md", "changelog.md"];
+
+/// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name but
+/// `README.md`, `LICENSE.md` and `CHANGELOG.md`; and those left out.
 fn chapter_files(
     root: &Path,
     dir: &Path,
     manifest: &Manifest,
     text: &str,
-) -> Result<Vec<PathBuf>, Diagnostic> {
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostic> {
     let manifest_path = dir.join("publication.toml");
     let Some(listed) = &manifest.chapters else {
-        let files: Vec<PathBuf> = markdown_files(&root.join(dir))
+        let (files, left_out): (Vec<PathBuf>, Vec<PathBuf>) = markdown_files(&root.join(dir))
             .map_err(|err| {
                 Diagnostic::error(dir, Pos::default(), format!("cannot list the folder: {err}"))
                     .with_code("io")
             })?
             .iter()
             .filter_map(|p| p.file_name().map(|n| dir.join(n)))
-            .collect();
+            .partition(|file| !is_about_the_folder(file));
         if files.is_empty() {
+            let hint = match left_out.first() {
+                Some(file) => format!(
+                    "{} describes the folder and is not a chapter: list it in publication.toml \
+                     (chapters = [\"{}\"]) to print it",
+                    file.display(),
+                    file.file_name().unwrap_or_default().to_string_lossy()
+                ),
+                None => "add a Markdown file (*.md) beside publication.toml".to_string(),
+            };
             return Err(Diagnostic::error(&manifest_path, Pos::new(1, 1), "no chapter found")
                 .with_code("no-chapter")
-                .with_hint("add a Markdown file (*.md) beside publication.toml"));
+                .with_hint(hint));
         }
-        return Ok(files);
+        return Ok((files, left_out));
     };
     let at = manifest.key_pos("chapters");
     let positions = entry_positions(text, at, listed);
@@ -149,7 +167,13 @@ fn chapter_files(
             .with_code("bad-chapter-list")
             .with_hint("name at least one chapter file, or remove `chapters` to take every *.md"));
     }
-    Ok(files)
+    Ok((files, Vec::new()))
+}
+
+/// Whether a Markdown file describes the folder (`README.md` …) rather than holds a chapter.
+fn is_about_the_folder(file: &Path) -> bool {
+    let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase());
+    name.is_some_and(|name| NOT_CHAPTERS.contains(&name.as_str()))
 }
 
 fn load_chapter(root: &Path, file: &Path) -> Result<Chapter, Diagnostics> {
@@ -264,7 +288,7 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    serde_yaml_ng::from_str(yaml).map_err(|err| {
+    let mut front: FrontMatter = serde_yaml_ng::from_str(yaml).map_err(|err| {
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         // The YAML starts on line 2 of the file. A value refused once read (a language that is
@@ -278,7 +302,76 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
         Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
             "front matter takes title, author, lang, description, kicker, standfirst and typography (true or false)",
         )
-    })
+    })?;
+    front.foreign = foreign_keys(yaml, file)?;
+    Ok(front)
+}
+
+/// The keys of pandoc's metadata, with the `publication.toml` field that holds each.
+const PANDOC_KEYS: [(&str, &str); 4] = [
+    ("subtitle", "subtitle"),
+    ("date", "date"),
+    ("abstract", "description"),
+    ("keywords", "keywords"),
+];
+
+/// The keys of the front matter that presse does not read: pandoc's metadata, with its
+/// `publication.toml` equivalent, and other tools' keys, ignored. A near miss of one of
+/// presse's own keys (`titel`, `standfist`) is an error, as it is surely a mistake.
+fn foreign_keys(yaml: &str, file: &Path) -> Result<Vec<ForeignKey>, Diagnostic> {
+    let Ok(serde_yaml_ng::Value::Mapping(mapping)) = serde_yaml_ng::from_str(yaml) else {
+        return Ok(Vec::new());
+    };
+    let mut foreign = Vec::new();
+    for (key, value) in mapping {
+        let Some(key) = key.as_str().map(str::to_string) else { continue };
+        let pos = key_pos(yaml, &key);
+        if key == "author" && value.is_sequence() {
+            let value = ForeignValue::List(texts(&value));
+            foreign.push(ForeignKey { key, pos, manifest: Some(("authors", value)) });
+            continue;
+        }
+        if FRONT_MATTER_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some((_, field)) = PANDOC_KEYS.iter().find(|(pandoc, _)| *pandoc == key) {
+            let value = match value.is_sequence() {
+                true => ForeignValue::List(texts(&value)),
+                false => ForeignValue::Text(texts(&value).join(", ")),
+            };
+            foreign.push(ForeignKey { key, pos, manifest: Some((field, value)) });
+            continue;
+        }
+        if let Some(near) = near_miss(&key, &FRONT_MATTER_KEYS) {
+            return Err(Diagnostic::error(file, pos, format!("unknown front matter key `{key}`"))
+                .with_code("bad-front-matter")
+                .with_hint(format!("did you mean `{near}`?")));
+        }
+        foreign.push(ForeignKey { key, pos, manifest: None });
+    }
+    Ok(foreign)
+}
+
+/// The texts a YAML value holds: itself, or the items of a list (a name from `name:`).
+fn texts(value: &serde_yaml_ng::Value) -> Vec<String> {
+    use serde_yaml_ng::Value;
+    match value {
+        Value::Sequence(items) => items.iter().flat_map(texts).collect(),
+        Value::Mapping(map) => map.get("name").map(texts).unwrap_or_default(),
+        Value::String(text) => vec![text.clone()],
+        Value::Number(n) => vec![n.to_string()],
+        Value::Bool(b) => vec![b.to_string()],
+        Value::Tagged(tagged) => texts(&tagged.value),
+        Value::Null => Vec::new(),
+    }
+}
+
+/// Where a top-level key of the front matter is written (the YAML starts on line 2).
+fn key_pos(yaml: &str, key: &str) -> Pos {
+    let written =
+        |line: &str| line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'));
+    let index = yaml.lines().position(written).unwrap_or(0);
+    Pos::new(index as u32 + 2, 1)
 }
 
 /// The index of the first line of `yaml` holding, after a key, the value an error message
@@ -304,7 +397,15 @@ pub fn from_markdown(markdown: &str) -> Publication {
         notes: parsed.notes,
         loose_notes: parsed.loose_notes,
     };
-    Publication { name: "memoire".into(), dir, manifest, chapters: vec![chapter], cover: None }
+    let chapters = vec![chapter];
+    Publication {
+        name: "memoire".into(),
+        dir,
+        manifest,
+        chapters,
+        cover: None,
+        not_chapters: vec![],
+    }
 }
 
 #[cfg(test)]
@@ -326,6 +427,42 @@ mod tests {
         let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
         assert_eq!(err.pos.line, 3, "{err}");
         assert!(err.message.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn front_matter_written_for_other_tools_is_kept_aside() {
+        let text = "---\ntitle: x\npermalink: /guide/\nsidebar: auto\nsubtitle: Un guide\n\
+                    author:\n  - Anne\n  - Paul\nkeywords: [a, b]\ndate: 2020-01-05\n---\n";
+        let (front, ..) = split_front_matter(text, Path::new("a.md")).unwrap();
+        let keys: Vec<(&str, u32)> =
+            front.foreign.iter().map(|k| (k.key.as_str(), k.pos.line)).collect();
+        let expected = [
+            ("permalink", 3),
+            ("sidebar", 4),
+            ("subtitle", 5),
+            ("author", 6),
+            ("keywords", 9),
+            ("date", 10),
+        ];
+        assert_eq!(keys, expected);
+        assert_eq!(front.foreign[0].manifest, None);
+        let authors = ForeignValue::List(vec!["Anne".into(), "Paul".into()]);
+        assert_eq!(front.foreign[3].manifest, Some(("authors", authors)));
+        assert_eq!(front.author.as_deref().map(plain_text), Some("Anne, Paul".into()));
+        let date = ForeignValue::Text("2020-01-05".into());
+        assert_eq!(front.foreign[5].manifest, Some(("date", date)));
+    }
+
+    #[test]
+    fn a_near_miss_of_a_key_of_presse_is_an_error_with_the_key_meant() {
+        for (written, meant) in
+            [("titel", "title"), ("autor", "author"), ("standfist", "standfirst")]
+        {
+            let text = format!("---\n{written}: x\n---\n");
+            let err = split_front_matter(&text, Path::new("a.md")).unwrap_err();
+            assert_eq!(err.pos.line, 2, "{err}");
+            assert_eq!(err.hint.as_deref(), Some(format!("did you mean `{meant}`?").as_str()));
+        }
     }
 
     #[test]

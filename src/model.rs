@@ -22,6 +22,8 @@ pub struct Publication {
     pub chapters: Vec<Chapter>,
     /// The cover image, relative to the project root, once the image pass has checked it.
     pub cover: Option<PathBuf>,
+    /// Markdown files of the folder that are not chapters (`README.md` …), unless listed.
+    pub not_chapters: Vec<PathBuf>,
 }
 
 /// One Markdown file of a publication.
@@ -41,15 +43,17 @@ pub struct Chapter {
     pub loose_notes: Vec<LooseNote>,
 }
 
-/// The optional YAML front matter of a chapter.
+/// The optional YAML front matter of a chapter. Keys written for other tools are kept aside
+/// in `foreign`; `load` refuses only the near misses of presse's own keys.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, Hash)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct FrontMatter {
     /// A title for the chapter when it has no level-1 heading.
     #[serde(deserialize_with = "optional_field_text")]
     pub title: Option<FieldText>,
-    /// The chapter's author, when it is not the publication's.
-    #[serde(deserialize_with = "optional_field_text")]
+    /// The chapter's author, when it is not the publication's (a list, as pandoc writes it,
+    /// gives the names joined by commas).
+    #[serde(deserialize_with = "optional_names")]
     pub author: Option<FieldText>,
     /// A language that overrides the publication's for this chapter.
     pub lang: Option<Lang>,
@@ -63,6 +67,35 @@ pub struct FrontMatter {
     pub standfirst: Option<FieldText>,
     /// `false` turns the typography pass off for this chapter; it is on by default.
     pub typography: Option<bool>,
+    /// The keys written for other tools (pandoc, static-site generators), in order.
+    #[serde(skip)]
+    pub foreign: Vec<ForeignKey>,
+}
+
+/// The front-matter keys of presse.
+pub const FRONT_MATTER_KEYS: [&str; 7] =
+    ["title", "author", "lang", "description", "kicker", "standfirst", "typography"];
+
+/// A front-matter key written for another tool.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct ForeignKey {
+    /// The key as written.
+    pub key: String,
+    /// Where it is written.
+    pub pos: Pos,
+    /// The `publication.toml` field that holds what it means for presse, with its value
+    /// (pandoc's `subtitle`, `date`, `abstract`, `keywords`, an `author` list); `None` for a
+    /// key presse has no use for (`permalink`, `layout` …).
+    pub manifest: Option<(&'static str, ForeignValue)>,
+}
+
+/// The value of a foreign key that `publication.toml` can hold.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub enum ForeignValue {
+    /// A text (`subtitle`, `date`, `description`).
+    Text(String),
+    /// A list of texts (`keywords`, `authors`).
+    List(Vec<String>),
 }
 
 /// A printed text field of the front matter or the manifest (a title, a standfirst …). It is
@@ -78,6 +111,21 @@ pub fn field_from(text: impl Into<String>) -> FieldText {
 /// Reads a required text field.
 pub fn required_field_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FieldText, D::Error> {
     <String as serde::Deserialize>::deserialize(d).map(field_from)
+}
+
+/// Reads an optional list of names or a name: `author: Claire` or pandoc's `author: [A, B]`.
+fn optional_names<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<FieldText>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Names {
+        One(String),
+        Many(Vec<String>),
+    }
+    let names = <Option<Names> as serde::Deserialize>::deserialize(d)?;
+    Ok(names.map(|names| match names {
+        Names::One(name) => field_from(name),
+        Names::Many(names) => field_from(names.join(", ")),
+    }))
 }
 
 /// Reads an optional text field.

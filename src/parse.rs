@@ -160,7 +160,10 @@ impl Reader {
                 items: node.children().map(|item| self.item(item)).collect(),
             }),
             NodeValue::CodeBlock(code) => code_block(&code.info, &code.literal, pos),
-            NodeValue::HtmlBlock(html) => BlockKind::Html(html.literal.clone()),
+            NodeValue::HtmlBlock(html) => match without_comments(&html.literal) {
+                rest if rest.trim().is_empty() => return None,
+                rest => BlockKind::Html(rest),
+            },
             NodeValue::ThematicBreak => BlockKind::Rule,
             NodeValue::Table(table) => BlockKind::Table(self.table(node, &table.alignments)),
             NodeValue::BlockDirective(directive) => self.editorial(node, &directive.info, pos),
@@ -259,6 +262,7 @@ impl Reader {
             NodeValue::SoftBreak => InlineKind::SoftBreak,
             NodeValue::LineBreak => InlineKind::LineBreak,
             NodeValue::Code(code) => InlineKind::Code(code.literal.clone()),
+            NodeValue::HtmlInline(html) if html.starts_with("<!--") => return None,
             NodeValue::HtmlInline(html) => InlineKind::Html(html.clone()),
             NodeValue::Emph => InlineKind::Emph(self.inlines(node)),
             NodeValue::Strong => InlineKind::Strong(self.inlines(node)),
@@ -282,6 +286,21 @@ impl Reader {
         };
         Some(Inline::new(pos, kind))
     }
+}
+
+/// Raw HTML without its comments (`<!-- … -->`, which are silent in both editions).
+fn without_comments(html: &str) -> String {
+    let mut rest = html;
+    let mut kept = String::new();
+    while let Some(start) = rest.find("<!--") {
+        kept.push_str(&rest[..start]);
+        match rest[start + 4..].find("-->") {
+            Some(end) => rest = &rest[start + 4 + end + 3..],
+            None => return kept,
+        }
+    }
+    kept.push_str(rest);
+    kept
 }
 
 /// The value of `{name="…"}` written after a link or an image.
@@ -418,6 +437,19 @@ mod tests {
         let got = blocks("![Une *vue*](images/a.png)\n");
         let [BlockKind::Figure { caption, .. }] = got.as_slice() else { panic!() };
         assert_eq!(crate::model::plain_text(caption), "Une vue");
+    }
+
+    #[test]
+    fn html_comments_are_silent() {
+        let got = blocks(
+            "<!-- une note\nsur deux lignes -->\n\nTexte <!-- ici --> suivi.\n\n<div>a</div><!-- b -->\n",
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        let BlockKind::Paragraph(inlines) = &got[0] else { panic!("{got:?}") };
+        assert!(inlines.iter().all(|i| !matches!(i.kind, InlineKind::Html(_))), "{inlines:?}");
+        assert_eq!(crate::model::plain_text(inlines), "Texte  suivi.");
+        assert!(matches!(&got[1], BlockKind::Html(html) if html.trim() == "<div>a</div>"));
+        assert_eq!(without_comments("a<!-- b -->c<!-- d"), "ac");
     }
 
     #[test]

@@ -192,6 +192,10 @@ fn make_editions(
         Ok(prepared) => prepared,
         Err(found) => return failed(found),
     };
+    for file in &publication.not_chapters {
+        let file = file.display();
+        tracker.detail(&format!("{file} is not a chapter (list it in `chapters` to print it)"));
+    }
     if config.strict && found.escalate(&passes::STRICT) {
         return failed(found);
     }

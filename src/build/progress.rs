@@ -186,6 +186,11 @@ impl PublicationProgress<'_> {
         self.progress.line(&text, step.is_main());
     }
 
+    /// Says something only a `--verbose` log shows.
+    pub fn detail(&self, text: &str) {
+        self.progress.line(&format!("{}: {text}", self.name), false);
+    }
+
     /// Says how the publication's build ended, and clears its bars: the summary follows.
     pub fn finish(self, outcome: Ended) {
         for (_, bar) in &self.bars {

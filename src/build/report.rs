@@ -142,6 +142,7 @@ impl<'a> Sources<'a> {
         let level = match d.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
+            Severity::Note => Level::Note,
         };
         let mut report = Report::new(level).with_message(&d.message);
         if d.code() != "presse" {
@@ -204,7 +205,11 @@ fn github(d: &Diagnostic) -> String {
         line => format!(",line={line},col={}", d.pos.column.max(1)),
     };
     let file = github_escape(&d.file.to_string_lossy(), true);
-    format!("::{} file={file}{at}::{}", d.severity.word(), github_escape(&message, false))
+    let command = match d.severity {
+        Severity::Note => "notice",
+        severity => severity.word(),
+    };
+    format!("::{command} file={file}{at}::{}", github_escape(&message, false))
 }
 
 /// Escapes for workflow commands: `%`, CR and LF always; `:` and `,` in properties.

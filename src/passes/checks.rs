@@ -6,6 +6,7 @@ use crate::model::{
     BlockKind, Chapter, EDITORIAL_KINDS, IMAGE_ATTRIBUTES, Image, InlineKind, LooseNote,
     NoteProblem, Publication,
 };
+use crate::suggest::near_miss;
 
 /// The code of an image without alternative text, which `--strict` makes an error
 /// ([`Diagnostics::escalate`]).
@@ -133,19 +134,6 @@ fn unknown_image_attributes(chapter: &mut Chapter, diagnostics: &mut Diagnostics
             report(image, inline.pos);
         }
     });
-}
-
-/// The candidate `word` is most likely a misspelling of: at most two edits away.
-pub(crate) fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .iter()
-        .map(|candidate| {
-            (strsim::damerau_levenshtein(&word, &candidate.to_lowercase()), *candidate)
-        })
-        .filter(|(distance, candidate)| *distance <= 2 && *distance < candidate.len() / 2 + 1)
-        .min()
-        .map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]

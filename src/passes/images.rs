@@ -12,7 +12,7 @@ use crate::model::{BlockKind, Image, InlineKind, Publication};
 use crate::paths::{Refusal, inside_project, normalise};
 use crate::url::percent_decode;
 
-use super::checks::near_miss;
+use crate::suggest::near_miss;
 
 /// The image formats both editions can carry.
 pub const FORMATS: [&str; 6] = ["png", "jpg", "jpeg", "gif", "svg", "webp"];

@@ -1,6 +1,7 @@
 //! Passes over the document model: each takes a publication and returns it, findings aside.
 
 mod checks;
+mod foreign;
 mod ids;
 mod images;
 mod typography;
@@ -23,6 +24,7 @@ pub const STRICT: [&str; 2] = [MISSING_ALT, ids::BROKEN_LINK];
 pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {
     let _round = Round::work();
     let mut found = Diagnostics::default();
+    let publication = foreign::run(publication).into_output(&mut found);
     let publication = typography::run(publication);
     let publication = ids::run(publication).into_output(&mut found);
     let publication = urls::run(publication).into_output(&mut found);

@@ -569,6 +569,7 @@ mod tests {
             manifest: Manifest::parse(&toml, Path::new("publication.toml")).unwrap(),
             chapters: vec![chapter],
             cover: None,
+            not_chapters: vec![],
         }
     }
 }

@@ -204,7 +204,7 @@ pub fn one_line(stderr: &str) -> String {
 
 /// The severity and message of a finding's first line: `error[code]: message`.
 fn finding_header(line: &str) -> Option<(&str, &str)> {
-    let severity = ["error", "warning"].into_iter().find(|s| line.starts_with(s))?;
+    let severity = ["error", "warning", "note"].into_iter().find(|s| line.starts_with(s))?;
     let rest = &line[severity.len()..];
     let rest = match rest.strip_prefix('[') {
         Some(coded) => &coded[coded.find(']')? + 1..],
