@@ -95,9 +95,14 @@ impl Resolver<'_> {
         } else {
             let here = self.chapter_paths[self.index].parent().unwrap_or(Path::new(""));
             let wanted = normalise(&here.join(percent_decode(file)));
-            self.chapter_paths
-                .iter()
-                .position(|p| *p == wanted)
+            let find = |wanted: &Path| self.chapter_paths.iter().position(|p| p == wanted);
+            // Books and sites converted from HTML link `chapter.html` for `chapter.md`.
+            let page_of = |wanted: &Path| {
+                let is_page = wanted.extension().is_some_and(|e| e == "html" || e == "htm");
+                is_page.then(|| wanted.with_extension("md"))
+            };
+            find(&wanted)
+                .or_else(|| page_of(&wanted).and_then(|md| find(&md)))
                 .ok_or_else(|| format!("`{file}` is not a chapter of this publication"))?
         };
         if fragment.is_empty() {
@@ -131,6 +136,19 @@ fn resolve_links(chapter: &mut Chapter, resolver: &Resolver, diagnostics: &mut D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_to_a_chapter_s_html_page_finds_the_chapter() {
+        let paths = [PathBuf::from("sources/p/01-a.md"), PathBuf::from("sources/p/02-b.md")];
+        let slugs = ["01-a".to_string(), "02-b".to_string()];
+        let anchors = [HashMap::new(), HashMap::from([("suite".to_string(), "suite".to_string())])];
+        let resolver =
+            Resolver { chapter_paths: &paths, slugs: &slugs, anchors: &anchors, index: 0 };
+        assert_eq!(resolver.resolve("02-b.html"), Ok("02-b".into()));
+        assert_eq!(resolver.resolve("./02-b.htm#suite"), Ok("suite".into()));
+        assert_eq!(resolver.resolve("02-b.md#suite"), Ok("suite".into()));
+        assert!(resolver.resolve("03-c.html").is_err());
+    }
 
     #[test]
     fn ids_are_made_unique() {

@@ -50,7 +50,7 @@ impl Language {
 
     /// Applies this language's rules to a paragraph's characters.
     fn rewrite(self, cells: Vec<Cell>) -> Vec<Cell> {
-        let cells = rules::ellipsis(cells);
+        let cells = rules::typed_dashes(rules::ellipsis(cells));
         match self {
             Language::French => {
                 let cells = rules::double_quotes(cells, &rules::FRENCH_QUOTES);
@@ -284,6 +284,10 @@ mod tests {
         ("Et puis...", "Et puis…"),
         ("Quatre....", "Quatre...."),
         ("Paris - la ville - brille", "Paris – la ville – brille"),
+        ("Paris -- la ville -- brille", "Paris – la ville – brille"),
+        ("les années 1950--1960", "les années 1950–1960"),
+        ("Il hésita --- puis partit.", "Il hésita — puis partit."),
+        ("une ligne ---- de tirets", "une ligne ---- de tirets"),
         ("Saint-Denis et Choisy-le-Roi", "Saint-Denis et Choisy-le-Roi"),
         // 3. Numbers, units, abbreviations, civilities
         ("1,57 million", "1,57\u{a0}million"),

@@ -89,6 +89,23 @@ pub fn ellipsis(cells: Vec<Cell>) -> Vec<Cell> {
     out
 }
 
+/// Dashes typed as pandoc's smart extension reads them: `--` → `–`, `---` → `—`; longer runs
+/// stay as typed.
+pub fn typed_dashes(cells: Vec<Cell>) -> Vec<Cell> {
+    let mut out = Vec::with_capacity(cells.len());
+    let mut i = 0;
+    while i < cells.len() {
+        let run = cells[i..].iter().take_while(|c| c.is('-')).count();
+        match run {
+            2 => out.push(cells[i].with('–')),
+            3 => out.push(cells[i].with('—')),
+            _ => out.extend_from_slice(&cells[i..i + run.max(1)]),
+        }
+        i += run.max(1);
+    }
+    out
+}
+
 /// Every `'` → `’` (French and the languages without rules of their own).
 pub fn apostrophes(mut cells: Vec<Cell>) -> Vec<Cell> {
     for cell in cells.iter_mut().filter(|c| c.is('\'')) {
