@@ -241,9 +241,38 @@ pub enum BlockKind {
 }
 
 /// The kinds of `:::` block the built-in styles lay out each in its own way (`chiffres` is read
-/// as [`BlockKind::KeyFigures`] when its items are figures). Any other is drawn as a plain box.
-pub const EDITORIAL_KINDS: [&str; 6] =
-    ["encadre", "citation", "agenda", "breves", "signature", "chiffres"];
+/// as [`BlockKind::KeyFigures`] when its items are figures), the asides of [`ASIDE_KINDS`]
+/// included. Any other is drawn as a plain box.
+pub const EDITORIAL_KINDS: [&str; 11] = [
+    "encadre",
+    "citation",
+    "agenda",
+    "breves",
+    "signature",
+    "chiffres",
+    "note",
+    "tip",
+    "important",
+    "warning",
+    "caution",
+];
+
+/// The asides that GitHub alerts (`> [!WARNING]`) and the `:::` containers of VuePress,
+/// Docusaurus or MkDocs (`::: tip`) write: a remark, advice, a warning …
+pub const ASIDE_KINDS: [&str; 5] = ["note", "tip", "important", "warning", "caution"];
+
+/// The kind an editorial block's name stands for: the asides' other names (`info`, `danger`,
+/// `details`, and French `remarque`, `conseil`, `attention`) give one of [`ASIDE_KINDS`].
+pub fn editorial_kind(name: &str) -> String {
+    let kind = match name {
+        "info" | "details" | "remarque" => "note",
+        "conseil" | "astuce" => "tip",
+        "danger" | "prudence" => "caution",
+        "attention" | "avertissement" => "warning",
+        other => other,
+    };
+    kind.to_string()
+}
 
 /// The backend a raw block is written for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,14 +2,16 @@
 
 use std::collections::HashMap;
 
-use comrak::nodes::{AstNode, ListType, NodeValue, Sourcepos, TableAlignment};
+use comrak::nodes::{
+    AlertType, AstNode, ListType, NodeAlert, NodeValue, Sourcepos, TableAlignment,
+};
 use comrak::{Arena, Options, parse_document};
 
 use crate::diag::Pos;
 use crate::limits::{MAX_EDITORIAL_NESTING, MAX_NESTING_DEPTH};
 use crate::model::{
     Align, Block, BlockKind, Footnote, IMAGE_ATTRIBUTES, Image, Inline, InlineKind, KeyFigure,
-    LinkTarget, List, ListItem, LooseNote, NoteProblem, RawFormat, Table,
+    LinkTarget, List, ListItem, LooseNote, NoteProblem, RawFormat, Table, editorial_kind,
 };
 
 /// The blocks and footnote definitions of one Markdown text.
@@ -38,6 +40,7 @@ fn options() -> Options<'static> {
     ext.header_attributes = true;
     ext.block_directive = true;
     ext.link_attributes = true;
+    ext.alerts = true;
     options.parse.sourcepos_chars = true;
     // Unused definitions stay where they are written, so that they can be reported.
     options.parse.leave_footnote_definitions = true;
@@ -67,7 +70,8 @@ pub fn parse(markdown: &str, first_line: u32) -> Parsed {
 fn first_too_deep<'a>(root: &'a AstNode<'a>) -> Option<&'a AstNode<'a>> {
     let mut stack = vec![(root, 0, 0)];
     while let Some((node, depth, editorial)) = stack.pop() {
-        let is_editorial = matches!(node.data().value, NodeValue::BlockDirective(_));
+        let is_editorial =
+            matches!(node.data().value, NodeValue::BlockDirective(_) | NodeValue::Alert(_));
         let editorial = editorial + usize::from(is_editorial);
         if depth > MAX_NESTING_DEPTH || editorial > MAX_EDITORIAL_NESTING {
             return Some(node);
@@ -167,6 +171,7 @@ impl Reader {
             NodeValue::ThematicBreak => BlockKind::Rule,
             NodeValue::Table(table) => BlockKind::Table(self.table(node, &table.alignments)),
             NodeValue::BlockDirective(directive) => self.editorial(node, &directive.info, pos),
+            NodeValue::Alert(alert) => self.alert(node, alert, pos),
             _ => return None,
         };
         Some(Block { pos, kind })
@@ -193,7 +198,7 @@ impl Reader {
         let info = info.trim();
         let (kind, title) = info.split_once(char::is_whitespace).unwrap_or((info, ""));
         let kind = kind.trim_start_matches('{').trim_start_matches('.').trim_end_matches('}');
-        let kind = kind.to_lowercase();
+        let kind = editorial_kind(&kind.to_lowercase());
         let blocks = self.blocks(node);
         if kind == "chiffres"
             && let Some(figures) = key_figures(&blocks)
@@ -206,6 +211,22 @@ impl Reader {
             t => vec![Inline::new(title_pos, InlineKind::Text(t.to_string()))],
         };
         BlockKind::Editorial { kind, title, blocks }
+    }
+
+    /// A GitHub alert, `> [!WARNING]` …: the aside of that kind, with its title if it has one.
+    fn alert<'a>(&self, node: &'a AstNode<'a>, alert: &NodeAlert, pos: Pos) -> BlockKind {
+        let kind = match alert.alert_type {
+            AlertType::Note => "note",
+            AlertType::Tip => "tip",
+            AlertType::Important => "important",
+            AlertType::Warning => "warning",
+            AlertType::Caution => "caution",
+        };
+        let title = match alert.title.as_deref().map(str::trim) {
+            None | Some("") => Vec::new(),
+            Some(title) => vec![Inline::new(pos, InlineKind::Text(title.to_string()))],
+        };
+        BlockKind::Editorial { kind: kind.to_string(), title, blocks: self.blocks(node) }
     }
 
     fn item<'a>(&self, node: &'a AstNode<'a>) -> ListItem {

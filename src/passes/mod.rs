@@ -1,5 +1,6 @@
 //! Passes over the document model: each takes a publication and returns it, findings aside.
 
+mod asides;
 mod checks;
 mod foreign;
 mod ids;
@@ -25,6 +26,7 @@ pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {
     let _round = Round::work();
     let mut found = Diagnostics::default();
     let publication = foreign::run(publication).into_output(&mut found);
+    let publication = asides::run(publication);
     let publication = typography::run(publication);
     let publication = ids::run(publication).into_output(&mut found);
     let publication = urls::run(publication).into_output(&mut found);

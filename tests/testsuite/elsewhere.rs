@@ -98,3 +98,59 @@ fn epub_file(epub: &std::path::Path, name: &str) -> String {
     archive.by_name(&file).unwrap().read_to_string(&mut text).unwrap();
     text
 }
+
+const ASIDES: &[u8] = "# Encadrés
+
+> [!NOTE]
+> Les données sont mises à jour chaque mois.
+
+> [!WARNING]
+> Les chiffres de 2011 sont provisoires.
+
+::: tip
+Consultez le portail open data.
+:::
+
+::: danger Données personnelles
+Ne publiez jamais de données nominatives.
+:::
+"
+.as_bytes();
+
+/// GitHub alerts and `::: tip` containers are asides in both editions of every preset, titled
+/// in French, and the EPUBs stay valid and accessible.
+#[test]
+fn alerts_and_other_tools_containers_are_titled_asides_in_every_preset() {
+    let styles = ["default", "cahiers", "newsletter"];
+    let tomls: Vec<Vec<u8>> =
+        styles.iter().map(|s| manifest(&format!("style = \"{s}\"\n"))).collect();
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    for (style, toml) in styles.iter().zip(&tomls) {
+        files.push((format!("sources/{style}/publication.toml"), toml));
+        files.push((format!("sources/{style}/01.md"), ASIDES));
+    }
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+    let root = project(&files);
+    let (out, stderr) = build_ok(root.path(), &[]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    for style in styles {
+        let epub = out.path().join(style).join(format!("{style}.epub"));
+        let chapter = epub_file(&epub, "01.xhtml");
+        for (kind, title) in [("note", "Remarque"), ("warning", "Attention"), ("tip", "Conseil")] {
+            let aside = format!(
+                "<div class=\"editorial {kind}\">\n<p class=\"editorial-title\">{title}</p>"
+            );
+            assert!(chapter.contains(&aside), "{style}: {chapter}");
+        }
+        assert!(chapter.contains("<div class=\"editorial caution\">\n<p class=\"editorial-title\">Données personnelles</p>"));
+        common::validators::assert_epubcheck_clean(&epub);
+        common::validators::assert_ace_clean(&epub);
+        let pdf = out.path().join(style).join(format!("{style}.pdf"));
+        // Spaced capitals come out of pdftotext with spaces inside words: compare without them.
+        let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).to_lowercase();
+        let text: String = text.split_whitespace().collect();
+        for title in ["remarque", "attention", "conseil", "donnéespersonnelles"] {
+            assert!(text.contains(title), "{style}: {text}");
+        }
+    }
+}

@@ -37,7 +37,7 @@ fn bad_front_matter_names_its_line() {
     let md = b"---\ntitle: Bon\nauteur: X\n---\n# T\n";
     assert_error(
         &[("sources/p/publication.toml", &manifest("")), ("sources/p/a.md", md)],
-        "sources/p/a.md:3:1: error: bad front matter: unknown field `auteur`",
+        "sources/p/a.md:3:1: error: unknown front matter key `auteur`",
     );
 }
 
