@@ -103,9 +103,11 @@ fn empty_publication(manifest_path: &Path, manifest: &Manifest) -> Diagnostic {
         .with_hint("write the chapters, or check that this publication lists the right files")
 }
 
-/// Files that describe a folder in a repository rather than hold a chapter: not chapters unless
+/// Files that describe a folder in a repository (or list an mdBook's chapters) rather than hold
+/// a chapter: not chapters unless
 /// the manifest lists them.
-const NOT_CHAPTERS: [&str; 4] = ["readme.md", "license.md", "licence.md", "changelog.md"];
+const NOT_CHAPTERS: [&str; 5] =
+    ["readme.md", "license.md", "licence.md", "changelog.md", "summary.md"];
 
 /// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name but
 /// `README.md`, `LICENSE.md` and `CHANGELOG.md`; and those left out.

@@ -26,22 +26,48 @@ pub fn run(mut publication: Publication, root: &Path) -> Warned<Publication> {
     for chapter in &mut publication.chapters {
         let file = chapter.path.clone();
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let mut check = |image: &mut Image, pos: Pos| match files.resolve(root, &dir, &image.src) {
-            Ok(path) => image.path = Some(path),
-            Err(problem) => diagnostics.push(problem.at(&file, pos)),
+        // Says whether the image stays: a remote one is left out, with a warning.
+        let mut check = |image: &mut Image, pos: Pos| {
+            if is_remote(&image.src) {
+                diagnostics.push(remote_image(&image.src, &file, pos));
+                return false;
+            }
+            match files.resolve(root, &dir, &image.src) {
+                Ok(path) => image.path = Some(path),
+                Err(problem) => diagnostics.push(problem.at(&file, pos)),
+            }
+            true
         };
         chapter.visit_blocks_mut(&mut |block| {
-            if let BlockKind::Figure { image, .. } = &mut block.kind {
-                check(image, block.pos);
+            if let BlockKind::Figure { image, caption } = &mut block.kind
+                && !check(image, block.pos)
+            {
+                block.kind = BlockKind::Paragraph(std::mem::take(caption));
             }
         });
         chapter.visit_inlines_mut(&mut |inline| {
-            if let InlineKind::Image(image) = &mut inline.kind {
-                check(image, inline.pos);
+            if let InlineKind::Image(image) = &mut inline.kind
+                && !check(image, inline.pos)
+            {
+                inline.kind = InlineKind::Text(std::mem::take(&mut image.alt));
             }
         });
     }
     Warned::new(publication, diagnostics)
+}
+
+/// Whether an image is on the web (`https://…`): neither edition can fetch it.
+fn is_remote(src: &str) -> bool {
+    let scheme = src.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("http" | "https"))
+}
+
+/// The warning for an image on the web, which both editions replace by its text.
+fn remote_image(src: &str, file: &Path, pos: Pos) -> Diagnostic {
+    let message = format!("the image `{src}` is on the web: both editions show its text instead");
+    Diagnostic::warning(file, pos, message).with_code("remote-image").with_hint(
+        "download the image into the publication's images/ folder and link it relatively",
+    )
 }
 
 /// The manifest's cover image, checked like any image, relative to the publication folder.
@@ -116,6 +142,14 @@ pub fn check_readable(file: &Path) -> Result<(), String> {
     let reader = ImageReader::open(file).and_then(ImageReader::with_guessed_format);
     let reader = reader.map_err(|err| err.to_string())?;
     let format = reader.format().ok_or("its content is not a known image format")?;
+    let named = ImageFormat::from_extension(&extension);
+    if named.is_some_and(|named| named != format) {
+        let real = format.extensions_str().first().copied().unwrap_or("?");
+        return Err(format!(
+            "it holds a {} image under a .{extension} name; rename the file .{real}",
+            real.to_uppercase()
+        ));
+    }
     let (width, height) = reader.into_dimensions().map_err(|err| err.to_string())?;
     // typst decodes the image for the PDF: a huge one must never reach it.
     if let Some((message, hint)) = crate::limits::image_too_large(width, height) {
@@ -286,6 +320,35 @@ mod tests {
         let svg = tmp.path().join("a.svg");
         std::fs::write(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
         assert_eq!(check_readable(&svg), Ok(()));
+    }
+
+    #[test]
+    fn an_image_named_for_another_format_says_its_real_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("photo.jpg");
+        std::fs::write(&file, png()).unwrap();
+        let why = check_readable(&file).unwrap_err();
+        assert_eq!(why, "it holds a PNG image under a .jpg name; rename the file .png");
+    }
+
+    #[test]
+    fn an_image_on_the_web_is_replaced_by_its_text_with_a_warning() {
+        let markdown = "Une carte ![la carte](https://tile.example.org/5/15/11.png) ici.\n\n\
+                        ![Le plan](http://example.org/plan.png \"Plan\")\n";
+        let publication = crate::load::from_markdown(markdown);
+        let Warned { output, findings } = run(publication, Path::new("."));
+        let found: Vec<Diagnostic> = findings.into();
+        let codes: Vec<(&str, u32)> = found.iter().map(|d| (d.code(), d.pos.line)).collect();
+        assert_eq!(codes, [("remote-image", 3), ("remote-image", 1)]);
+        let blocks = &output.chapters[0].blocks;
+        let texts: Vec<String> = blocks
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::Paragraph(inlines) => crate::model::plain_text(inlines),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts, ["Une carte la carte ici.", "Plan"]);
     }
 
     #[test]
