@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, pos_of_offset};
 use crate::model::{BlockKind, Publication, RawFormat};
-use crate::{load, passes, pdf, styles};
+use crate::{load, passes, styles};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -43,9 +43,8 @@ fn check_publication(config: &CheckConfig, name: &str) -> Diagnostics {
     if config.strict {
         found.escalate(&passes::STRICT);
     }
-    match styles::resolve(root, &publication) {
-        Ok(style) => found.extend(pdf::emit::emit(&publication, &style.options).findings),
-        Err(d) => found.push(d),
+    if let Err(d) = styles::resolve(root, &publication) {
+        found.push(d);
     }
     found.extend(raw_typst_blocks(&publication));
     found

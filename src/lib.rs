@@ -13,7 +13,7 @@
 //! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks |
 //! | 3. reading | `parse`, [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
 //! | 2. the model | [`manifest`], [`model`], [`styles`] | `publication.toml`; the document model both editions read; the style presets |
-//! | 1. shared helpers | [`limits`], [`memo`], [`lang`], [`date`], `paths`, [`project`], `files`, `slug`, `suggest`, `url` | limits on input, memoised work bounded, language tags, dates, the one "inside the project" check, the project found from any folder in it, safe reads and atomic writes, slugs, "did you mean", URLs |
+//! | 1. shared helpers | [`limits`], [`memo`], [`lang`], [`date`], `paths`, [`project`], `files`, `html`, `slug`, `suggest`, `url` | limits on input, memoised work bounded, language tags, dates, the one "inside the project" check, the project found from any folder in it, safe reads and atomic writes, HTML tags read, slugs, "did you mean", URLs |
 //! | 0. findings | [`diag`] | positions, findings, and results that carry their findings ([`diag::Warned`]) |
 //!
 //! Within a layer, a module may use one listed before it (`model` holds a `manifest`, `load`
@@ -25,6 +25,7 @@ pub mod diag;
 
 pub mod date;
 mod files;
+mod html;
 pub mod lang;
 pub mod limits;
 pub mod memo;

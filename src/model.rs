@@ -356,6 +356,9 @@ pub struct Image {
     pub src: String,
     /// The file, relative to the project root, once the image pass has resolved it.
     pub path: Option<PathBuf>,
+    /// The format the file holds when its name says another (`png` for a PNG named `.jpg`),
+    /// as the image pass found it.
+    pub format: Option<&'static str>,
     /// The alternative text (plain).
     pub alt: String,
     /// The title, if any.
@@ -392,6 +395,15 @@ pub enum InlineKind {
     Strike(Vec<Inline>),
     /// Superscript (ordinals such as 1<sup>er</sup>).
     Super(Vec<Inline>),
+    /// Subscript (raw HTML `<sub>`: CO<sub>2</sub>).
+    Sub(Vec<Inline>),
+    /// Text in another language, or grouped by raw HTML (`<span lang="en">`, `<abbr>`).
+    Span {
+        /// The language of the text, a BCP 47 tag as written.
+        lang: Option<String>,
+        /// The text.
+        content: Vec<Inline>,
+    },
     /// Inline code, verbatim.
     Code(String),
     /// A link.
@@ -448,6 +460,8 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
             | InlineKind::Strong(c)
             | InlineKind::Strike(c)
             | InlineKind::Super(c)
+            | InlineKind::Sub(c)
+            | InlineKind::Span { content: c, .. }
             | InlineKind::Link { content: c, .. } => push_plain_text(c, out),
             InlineKind::Image(image) => out.push_str(&image.alt),
             InlineKind::LineBreak | InlineKind::SoftBreak => out.push(' '),
@@ -506,6 +520,8 @@ pub fn visit_inline_list_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inl
             | InlineKind::Strong(c)
             | InlineKind::Strike(c)
             | InlineKind::Super(c)
+            | InlineKind::Sub(c)
+            | InlineKind::Span { content: c, .. }
             | InlineKind::Link { content: c, .. } => visit_inline_list_mut(c, f),
             _ => {}
         }
@@ -537,6 +553,8 @@ pub fn visit_inline_list<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inlin
             | InlineKind::Strong(c)
             | InlineKind::Strike(c)
             | InlineKind::Super(c)
+            | InlineKind::Sub(c)
+            | InlineKind::Span { content: c, .. }
             | InlineKind::Link { content: c, .. } => visit_inline_list(c, f),
             _ => {}
         }

@@ -7,6 +7,8 @@ use comrak::nodes::{
 };
 use comrak::{Arena, Options, parse_document};
 
+mod html;
+
 use crate::diag::Pos;
 use crate::limits::{MAX_EDITORIAL_NESTING, MAX_NESTING_DEPTH};
 use crate::model::{
@@ -164,9 +166,9 @@ impl Reader {
                 items: node.children().map(|item| self.item(item)).collect(),
             }),
             NodeValue::CodeBlock(code) => code_block(&code.info, &code.literal, pos),
-            NodeValue::HtmlBlock(html) => match without_comments(&html.literal) {
+            NodeValue::HtmlBlock(raw) => match without_comments(&raw.literal) {
                 rest if rest.trim().is_empty() => return None,
-                rest => BlockKind::Html(rest),
+                rest => html::figure(&rest, pos).unwrap_or(BlockKind::Html(rest)),
             },
             NodeValue::ThematicBreak => BlockKind::Rule,
             NodeValue::Table(table) => BlockKind::Table(self.table(node, &table.alignments)),
@@ -183,9 +185,13 @@ impl Reader {
         if let [Inline { kind: InlineKind::Image(_), .. }] = inlines.as_slice()
             && let Some(Inline { kind: InlineKind::Image(image), pos }) = inlines.pop()
         {
-            // The title, when given, is the caption; else the alt text is.
-            let caption = match (image.title.trim(), node.first_child()) {
+            // The title, when given, is the caption; else the alt text is (with its emphasis,
+            // for a Markdown image).
+            let markdown_image =
+                node.first_child().filter(|n| matches!(n.data().value, NodeValue::Image(_)));
+            let caption = match (image.title.trim(), markdown_image) {
                 ("", Some(img)) => self.inlines(img),
+                ("", None) => vec![Inline::new(pos, InlineKind::Text(image.alt.clone()))],
                 (title, _) => vec![Inline::new(pos, InlineKind::Text(title.to_string()))],
             };
             return BlockKind::Figure { image, caption };
@@ -273,7 +279,7 @@ impl Reader {
                 out.push(inline);
             }
         }
-        out
+        html::nest(out)
     }
 
     fn inline<'a>(&self, node: &'a AstNode<'a>) -> Option<Inline> {
@@ -297,6 +303,7 @@ impl Reader {
             NodeValue::Image(link) => InlineKind::Image(Image {
                 src: link.url.clone(),
                 path: None,
+                format: None,
                 alt: crate::model::plain_text(&self.inlines(node)),
                 title: link.title.clone(),
                 credit: attribute(node, "credit"),

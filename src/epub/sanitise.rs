@@ -5,6 +5,7 @@
 //! opened is closed, stray closing tags are dropped, and what was dropped is reported.
 
 use super::xml;
+use crate::html::{Tag, decode_entities, parse_tag};
 use crate::url::is_safe_url;
 
 /// Where the HTML stands: between blocks (flow content) or inside a paragraph (phrasing only).
@@ -71,6 +72,8 @@ pub struct Sanitiser<'a> {
     skipping: Option<String>,
     out: String,
     dropped: Vec<String>,
+    /// Elements whose opening tag was dropped: their closing tags go silently.
+    dropped_open: Vec<String>,
     resolve_fragment: &'a dyn Fn(&str) -> Option<String>,
 }
 
@@ -83,6 +86,7 @@ impl<'a> Sanitiser<'a> {
             skipping: None,
             out: String::new(),
             dropped: Vec::new(),
+            dropped_open: Vec::new(),
             resolve_fragment,
         }
     }
@@ -160,6 +164,9 @@ impl<'a> Sanitiser<'a> {
             self.open_element(tag);
         } else {
             self.dropped.push(format!("<{}>", tag.name));
+            if !tag.self_closing {
+                self.dropped_open.push(tag.name);
+            }
         }
     }
 
@@ -236,7 +243,12 @@ impl<'a> Sanitiser<'a> {
                 }
             }
             None if VOID.contains(&name) => {}
-            None => self.dropped.push(format!("the unmatched </{name}>")),
+            None => match self.dropped_open.iter().rposition(|dropped| dropped == name) {
+                Some(index) => {
+                    self.dropped_open.remove(index);
+                }
+                None => self.dropped.push(format!("the unmatched </{name}>")),
+            },
         }
     }
 }
@@ -252,85 +264,6 @@ pub fn sanitise(
     let mut out = sanitiser.take_output();
     out.push_str(&sanitiser.finish());
     (out, sanitiser.take_dropped())
-}
-
-/// One parsed tag.
-#[derive(Debug, PartialEq)]
-struct Tag {
-    name: String,
-    closing: bool,
-    self_closing: bool,
-    attributes: Attributes,
-}
-
-/// Attribute names (lowercase) and raw values, in order.
-type Attributes = Vec<(String, String)>;
-
-/// Parses the tag at the start of `text`; `None` when it is not a tag (a lone `<`).
-fn parse_tag(text: &str) -> Option<(Tag, &str)> {
-    let (closing, body) = match text.strip_prefix("</") {
-        Some(body) => (true, body),
-        None => (false, &text[1..]),
-    };
-    if !body.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let name_end =
-        body.find(|c: char| !c.is_ascii_alphanumeric() && c != '-').unwrap_or(body.len());
-    let name = body[..name_end].to_ascii_lowercase();
-    let (attributes, self_closing, after) = parse_attributes(&body[name_end..])?;
-    Some((Tag { name, closing, self_closing, attributes }, after))
-}
-
-/// Attributes up to the closing `>`: (attributes, self-closing, the text after `>`).
-fn parse_attributes(mut text: &str) -> Option<(Attributes, bool, &str)> {
-    let mut attributes = Vec::new();
-    let mut self_closing = false;
-    loop {
-        text = text.trim_start();
-        if let Some(after) = text.strip_prefix('>') {
-            return Some((attributes, self_closing, after));
-        }
-        if let Some(after) = text.strip_prefix('/') {
-            self_closing = true;
-            text = after;
-            continue;
-        }
-        if text.is_empty() {
-            return None;
-        }
-        self_closing = false;
-        let end = text.find(|c: char| c.is_whitespace() || "=>/".contains(c)).unwrap_or(text.len());
-        let key = text[..end].to_ascii_lowercase();
-        text = text[end..].trim_start();
-        let value = match text.strip_prefix('=') {
-            Some(after) => {
-                let (value, after) = attribute_value(after.trim_start())?;
-                text = after;
-                value
-            }
-            None => String::new(),
-        };
-        if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c)) {
-            attributes.push((key, value));
-        }
-    }
-}
-
-fn attribute_value(text: &str) -> Option<(String, &str)> {
-    if let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        let inner = &text[1..];
-        let end = inner.find(quote)?;
-        return Some((inner[..end].to_string(), &inner[end + 1..]));
-    }
-    let end = text.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(text.len());
-    Some((text[..end].to_string(), &text[end..]))
-}
-
-/// Replaces character references (every named one of HTML, and numeric ones) by the
-/// characters they stand for; a reference HTML does not know stays as written.
-fn decode_entities(text: &str) -> String {
-    html_escape::decode_html_entities(text).into_owned()
 }
 
 #[cfg(test)]

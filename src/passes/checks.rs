@@ -2,6 +2,7 @@
 //! and images without alternative text, reported alike by `presse build` and `presse check`.
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::html::parse_tag;
 use crate::model::{
     BlockKind, Chapter, EDITORIAL_KINDS, IMAGE_ATTRIBUTES, Image, InlineKind, LooseNote,
     NoteProblem, Publication,
@@ -25,8 +26,64 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
         missing_alt_texts(chapter, &mut diagnostics);
         unknown_blocks(chapter, &mut diagnostics);
         unknown_image_attributes(chapter, &mut diagnostics);
+        raw_html(chapter, &mut diagnostics);
     }
     Warned::new(publication, diagnostics)
+}
+
+/// Raw HTML the PDF leaves out (what has a meaning was read into the model already): one
+/// warning per chapter and element, with how many times and where first.
+fn raw_html(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
+    let mut seen: Vec<(String, usize, Pos)> = Vec::new();
+    let mut note = |fragment: &str, pos: Pos| {
+        for name in element_names(fragment) {
+            match seen.iter_mut().find(|(known, ..)| *known == name) {
+                Some((_, count, _)) => *count += 1,
+                None => seen.push((name, 1, pos)),
+            }
+        }
+    };
+    chapter.visit_blocks_mut(&mut |block| {
+        if let BlockKind::Html(html) = &block.kind {
+            note(html, block.pos);
+        }
+    });
+    chapter.visit_inlines_mut(&mut |inline| {
+        if let InlineKind::Html(html) = &inline.kind {
+            note(html, inline.pos);
+        }
+    });
+    seen.sort_by_key(|(_, _, pos)| *pos);
+    for (name, count, pos) in seen {
+        let message = match count {
+            1 => format!("raw HTML `<{name}>` is left out of the PDF"),
+            n => format!("raw HTML `<{name}>` is left out of the PDF ({n} times; the first here)"),
+        };
+        diagnostics.push(
+            Diagnostic::warning(&chapter.path, pos, message).with_code("raw-html").with_hint(
+                "write Markdown instead, or put print-only markup in a ```{=typst} block",
+            ),
+        );
+    }
+}
+
+/// The names of the elements a fragment of raw HTML opens (a closing tag was counted with its
+/// opening one); `html` for markup that opens none and closes none (`<!DOCTYPE …>`).
+fn element_names(fragment: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut tags = 0;
+    for (start, _) in fragment.match_indices('<') {
+        if let Some((tag, _)) = parse_tag(&fragment[start..]) {
+            tags += 1;
+            if !tag.closing && !names.contains(&tag.name) {
+                names.push(tag.name);
+            }
+        }
+    }
+    if tags == 0 {
+        names.push("html".to_string());
+    }
+    names
 }
 
 fn empty_chapter(chapter: &Chapter) -> Diagnostic {

@@ -33,7 +33,12 @@ pub fn run(mut publication: Publication, root: &Path) -> Warned<Publication> {
                 return false;
             }
             match files.resolve(root, &dir, &image.src) {
-                Ok(path) => image.path = Some(path),
+                Ok((path, format)) => {
+                    if let Some(real) = format {
+                        diagnostics.push(misnamed_image(&path, real, &file, pos));
+                    }
+                    (image.path, image.format) = (Some(path), format);
+                }
                 Err(problem) => diagnostics.push(problem.at(&file, pos)),
             }
             true
@@ -70,6 +75,18 @@ fn remote_image(src: &str, file: &Path, pos: Pos) -> Diagnostic {
     )
 }
 
+/// The warning for an image whose name says another format than it holds: both editions read
+/// it for what it is.
+fn misnamed_image(path: &Path, real: &str, file: &Path, pos: Pos) -> Diagnostic {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let message = format!("the image `{name}` holds a {} image", real.to_uppercase());
+    let renamed = path.with_extension(real);
+    let renamed = renamed.file_name().unwrap_or_default().to_string_lossy();
+    Diagnostic::warning(file, pos, message)
+        .with_code("misnamed-image")
+        .with_hint(format!("rename it `{renamed}` (and its links) so that every tool reads it"))
+}
+
 /// The manifest's cover image, checked like any image, relative to the publication folder.
 fn cover(
     publication: &Publication,
@@ -81,6 +98,7 @@ fn cover(
     let manifest = publication.dir.join("publication.toml");
     files
         .resolve(root, &publication.dir, src)
+        .map(|(path, _)| path)
         .map_err(|problem| {
             diagnostics.push(problem.at(&manifest, publication.manifest.key_pos("cover")))
         })
@@ -104,12 +122,18 @@ impl Problem {
 /// The image files already read, so that an image used twice is read once.
 #[derive(Default)]
 struct Files {
-    readable: HashMap<PathBuf, Result<(), String>>,
+    readable: HashMap<PathBuf, Result<Option<&'static str>, String>>,
 }
 
 impl Files {
-    /// The image file relative to the project root, checked to exist and to read as an image.
-    fn resolve(&mut self, root: &Path, dir: &Path, src: &str) -> Result<PathBuf, Problem> {
+    /// The image file relative to the project root, checked to exist and to read as an image,
+    /// with the format it holds when its name says another.
+    fn resolve(
+        &mut self,
+        root: &Path,
+        dir: &Path,
+        src: &str,
+    ) -> Result<(PathBuf, Option<&'static str>), Problem> {
         let path = resolve(root, dir, src).map_err(|(message, hint)| Problem {
             message,
             hint,
@@ -118,7 +142,7 @@ impl Files {
         let readable =
             self.readable.entry(path.clone()).or_insert_with(|| check_readable(&root.join(&path)));
         match readable {
-            Ok(()) => Ok(path),
+            Ok(format) => Ok((path, *format)),
             Err(why) => Err(Problem {
                 message: format!("the image `{src}` cannot be read: {why}"),
                 hint: format!(
@@ -133,35 +157,33 @@ impl Files {
 }
 
 /// Checks that a file is an image both editions can use, from its header and its last bytes,
-/// without decoding it.
-pub fn check_readable(file: &Path) -> Result<(), String> {
+/// without decoding it; gives the format it holds when its name says another.
+pub fn check_readable(file: &Path) -> Result<Option<&'static str>, String> {
     let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if extension == "svg" {
-        return check_svg(file);
+        return check_svg(file).map(|()| None);
     }
     let reader = ImageReader::open(file).and_then(ImageReader::with_guessed_format);
     let reader = reader.map_err(|err| err.to_string())?;
     let format = reader.format().ok_or("its content is not a known image format")?;
     let named = ImageFormat::from_extension(&extension);
-    if named.is_some_and(|named| named != format) {
-        let real = format.extensions_str().first().copied().unwrap_or("?");
-        return Err(format!(
-            "it holds a {} image under a .{extension} name; rename the file .{real}",
-            real.to_uppercase()
-        ));
-    }
+    let misnamed = named.is_some_and(|named| named != format);
+    let real = misnamed.then(|| format.extensions_str().first().copied()).flatten();
     let (width, height) = reader.into_dimensions().map_err(|err| err.to_string())?;
     // typst decodes the image for the PDF: a huge one must never reach it.
     if let Some((message, hint)) = crate::limits::image_too_large(width, height) {
         return Err(format!("{message}; {hint}"));
     }
-    check_complete(file, format)
+    check_complete(file, format).map(|()| real)
 }
 
 /// An SVG file must be well-formed XML whose root element is `svg`.
 fn check_svg(file: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|err| err.to_string())?;
-    let document = roxmltree::Document::parse(&text).map_err(|err| err.to_string())?;
+    // Drawing programs write a DOCTYPE; typst reads such files too.
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let document =
+        roxmltree::Document::parse_with_options(&text, options).map_err(|err| err.to_string())?;
     match document.root_element().tag_name().name() {
         "svg" => Ok(()),
         other => Err(format!("its root element is `{other}`, not `svg`")),
@@ -316,19 +338,19 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("a.png");
         std::fs::write(&file, png()).unwrap();
-        assert_eq!(check_readable(&file), Ok(()));
+        assert_eq!(check_readable(&file), Ok(None));
         let svg = tmp.path().join("a.svg");
         std::fs::write(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
-        assert_eq!(check_readable(&svg), Ok(()));
+        assert_eq!(check_readable(&svg), Ok(None));
     }
 
     #[test]
-    fn an_image_named_for_another_format_says_its_real_one() {
+    fn an_image_named_for_another_format_is_read_for_what_it_holds() {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("photo.jpg");
         std::fs::write(&file, png()).unwrap();
-        let why = check_readable(&file).unwrap_err();
-        assert_eq!(why, "it holds a PNG image under a .jpg name; rename the file .png");
+        assert_eq!(check_readable(&file), Ok(Some("png")));
+        assert_eq!(check_readable(&tmp.path().join("a.png")).ok(), None, "no such file");
     }
 
     #[test]

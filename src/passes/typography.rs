@@ -205,7 +205,11 @@ fn text_inlines(pos: Pos, cells: &[Cell]) -> Vec<Inline> {
 /// The children the pass reads as part of the paragraph's text, for inlines that have them.
 fn children(kind: &InlineKind) -> Option<&Vec<Inline>> {
     match kind {
-        InlineKind::Emph(c) | InlineKind::Strong(c) | InlineKind::Strike(c) => Some(c),
+        InlineKind::Emph(c)
+        | InlineKind::Strong(c)
+        | InlineKind::Strike(c)
+        | InlineKind::Sub(c)
+        | InlineKind::Span { lang: None, content: c } => Some(c),
         InlineKind::Link { content, .. } if !rules::looks_like_address(&plain_text(content)) => {
             Some(content)
         }
@@ -219,6 +223,8 @@ fn children_mut(kind: &mut InlineKind) -> Option<&mut Vec<Inline>> {
         InlineKind::Emph(c)
         | InlineKind::Strong(c)
         | InlineKind::Strike(c)
+        | InlineKind::Sub(c)
+        | InlineKind::Span { content: c, .. }
         | InlineKind::Link { content: c, .. } => Some(c),
         _ => None,
     }
@@ -386,6 +392,11 @@ mod tests {
             InlineKind::Strong(c) => format!("**{}**", render(c)),
             InlineKind::Strike(c) => format!("~~{}~~", render(c)),
             InlineKind::Super(c) => format!("<sup>{}</sup>", render(c)),
+            InlineKind::Sub(c) => format!("<sub>{}</sub>", render(c)),
+            InlineKind::Span { lang: Some(lang), content } => {
+                format!("<span lang=\"{lang}\">{}</span>", render(content))
+            }
+            InlineKind::Span { lang: None, content } => format!("<span>{}</span>", render(content)),
             InlineKind::Code(t) => format!("`{t}`"),
             InlineKind::Link { target, content, .. } => {
                 let (LinkTarget::Url(t) | LinkTarget::Local(t) | LinkTarget::Anchor(t)) = target;

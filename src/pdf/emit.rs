@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::diag::Pos;
+use crate::lang::Lang;
 use crate::model::{
     Align, Block, BlockKind, Chapter, FieldText, Footnote, Image, Inline, InlineKind, KeyFigure,
     LinkTarget, List, Publication, RawFormat, Table, plain_text,
@@ -56,8 +57,7 @@ impl SourceMap {
 }
 
 /// Writes the typst source of a publication for the style template.
-pub fn emit(publication: &Publication, options: &toml::Table) -> Warned<TypstSource> {
-    let mut diagnostics = Diagnostics::default();
+pub fn emit(publication: &Publication, options: &toml::Table) -> TypstSource {
     let mut emitter = Emitter {
         source: TypstSource::default(),
         file: 0,
@@ -72,9 +72,9 @@ pub fn emit(publication: &Publication, options: &toml::Table) -> Warned<TypstSou
         emitter.file = index;
         let lang = chapter.front.lang.as_ref().unwrap_or(&publication.manifest.lang);
         emitter.elision = elision::language(lang).filter(|_| hyphenate);
-        emitter.chapter(chapter, &mut diagnostics);
+        emitter.chapter(chapter);
     }
-    Warned::new(emitter.source, diagnostics)
+    emitter.source
 }
 
 struct Emitter {
@@ -132,7 +132,7 @@ impl Emitter {
         );
     }
 
-    fn chapter(&mut self, chapter: &Chapter, diagnostics: &mut Diagnostics) {
+    fn chapter(&mut self, chapter: &Chapter) {
         let f = &chapter.front;
         let opt = |value: &Option<String>| value.as_deref().map_or("none".into(), string);
         let line = format!(
@@ -146,7 +146,7 @@ impl Emitter {
         );
         self.mark(Pos::new(1, 1), false);
         self.out().push_str(&line);
-        let mut context = Context { chapter, diagnostics };
+        let mut context = Context { chapter };
         self.blocks(&chapter.blocks, &mut context);
         self.out().push_str("]\n\n");
     }
@@ -185,7 +185,8 @@ impl Emitter {
                 self.raw_typst(text, *text_pos)
             }
             BlockKind::Raw { .. } => {}
-            BlockKind::Html(_) => cx.html_dropped(block.pos),
+            // Left out, as the passes reported (once per chapter and element).
+            BlockKind::Html(_) => {}
             BlockKind::Table(table) => self.table(table, cx),
             BlockKind::Figure { image, caption } => self.figure(image, caption, cx),
             BlockKind::Rule => self.out().push_str("#rule()"),
@@ -280,9 +281,10 @@ impl Emitter {
         };
         let _ = write!(
             self.out(),
-            "#illustration(image({}, alt: {}), credit: {}, caption: ",
+            "#illustration(image({}, alt: {}{}), credit: {}, caption: ",
             string(&virtual_path(path)),
             string(&image.alt),
+            format_argument(image),
             image.credit.as_ref().map_or("none".into(), |c| format!("[{}]", escape::text(c))),
         );
         self.content_or_none(caption, cx);
@@ -344,6 +346,15 @@ impl Emitter {
             InlineKind::Strong(c) => self.wrapped("strong", c, cx),
             InlineKind::Strike(c) => self.wrapped("strike", c, cx),
             InlineKind::Super(c) => self.wrapped("super", c, cx),
+            InlineKind::Sub(c) => self.wrapped("sub", c, cx),
+            InlineKind::Span { lang, content } => match lang.as_deref().and_then(Lang::parse) {
+                Some(lang) => {
+                    let _ = write!(self.out(), "#text(lang: {})[", string(lang.language()));
+                    self.inlines(content, cx);
+                    self.out().push(']');
+                }
+                None => self.inlines(content, cx),
+            },
             InlineKind::Code(code) => {
                 let _ = write!(self.out(), "#raw({})", string(code));
             }
@@ -352,7 +363,7 @@ impl Emitter {
             InlineKind::NoteRef(label) => self.note_ref(label, inline.pos, cx),
             InlineKind::LineBreak => self.out().push_str("#linebreak()\n"),
             InlineKind::SoftBreak => self.out().push('\n'),
-            InlineKind::Html(_) => cx.html_dropped(inline.pos),
+            InlineKind::Html(_) => {}
         }
     }
 
@@ -377,9 +388,10 @@ impl Emitter {
             Some(path) => {
                 let _ = write!(
                     self.out(),
-                    "#box(image({}, alt: {}, height: 1em))",
+                    "#box(image({}, alt: {}{}, height: 1em))",
                     string(&virtual_path(path)),
-                    string(&image.alt)
+                    string(&image.alt),
+                    format_argument(image),
                 );
             }
             None => {
@@ -417,19 +429,6 @@ impl Emitter {
 
 struct Context<'a> {
     chapter: &'a Chapter,
-    diagnostics: &'a mut Diagnostics,
-}
-
-impl Context<'_> {
-    fn html_dropped(&mut self, pos: Pos) {
-        self.diagnostics.push(
-            Diagnostic::warning(&self.chapter.path, pos, "raw HTML is left out of the PDF")
-                .with_code("raw-html")
-                .with_hint(
-                    "write Markdown instead, or put print-only markup in a ```{=typst} block",
-                ),
-        );
-    }
 }
 
 /// A project file's path as the typst world sees it (rooted at the project root).
@@ -440,6 +439,11 @@ pub fn virtual_path(path: &Path) -> String {
         out.push_str(&component.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// `, format: "png"` for an image whose file name says another format than it holds.
+fn format_argument(image: &Image) -> String {
+    image.format.map_or(String::new(), |format| format!(", format: {}", string(format)))
 }
 
 /// A printed text field as a typst value: a string, or content when the typography pass set

@@ -106,7 +106,7 @@ fn compile(
     bleed: Option<Abs>,
 ) -> Outcome<Typeset> {
     let mut found = Diagnostics::default();
-    let source = emit::emit(publication, &style.options).into_output(&mut found);
+    let source = emit::emit(publication, &style.options);
     let mut template = style.template.clone();
     if let Some(bleed) = bleed {
         template.push_str(&crate::pdf::print::template_suffix(bleed));

@@ -154,3 +154,66 @@ fn alerts_and_other_tools_containers_are_titled_asides_in_every_preset() {
         }
     }
 }
+
+const HTML_CHAPTER: &str = "# Du HTML
+
+Le CO<sub>2</sub> et le 1<sup>er</sup> rang ; tapez <kbd>Ctrl</kbd>.<br>
+Une ligne, <span lang=\"en\">open data</span>, une <abbr title=\"Île-de-France\">IDF</abbr>,
+une <a href=\"02-suite.html\">suite</a> et <blink>rien</blink> ni <blink>rien</blink>.
+
+<img src=\"images/plan.png\" alt=\"Le plan\" style=\"width: 50%\" />
+
+<figure>
+  <img src=\"images/photo.jpg\" alt=\"Une photo\">
+  <figcaption>La photo du quartier</figcaption>
+</figure>
+";
+
+/// Raw HTML that has a meaning is read as Markdown's own content in both editions; what has
+/// none gets one warning per element and chapter.
+#[test]
+fn raw_html_with_a_meaning_is_content_in_both_editions() {
+    let png = common::png(40, 30);
+    let toml = manifest("");
+    let root = project(&[
+        ("sources/p/publication.toml", &toml),
+        ("sources/p/01-html.md", HTML_CHAPTER.as_bytes()),
+        ("sources/p/02-suite.md", b"# La suite\n\nTexte.\n"),
+        ("sources/p/images/plan.png", &png),
+        // A PNG under a .jpg name, as a web site can serve one.
+        ("sources/p/images/photo.jpg", &png),
+    ]);
+    let (out, stderr) = build_ok(root.path(), &[]);
+    // The tiny pictures' resolution aside (the print preflight's): the misnamed picture, and
+    // `<blink>` once per edition.
+    let findings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning:") || l.contains("error:"))
+        .filter(|l| !l.contains("ppi"))
+        .collect();
+    assert_eq!(findings.len(), 3, "{stderr}");
+    assert!(findings[0].contains("01-html.md:9:1: warning: the image `photo.jpg` holds a PNG"));
+    let blink = "01-html.md:5:42: warning: raw HTML `<blink>` is left out of the PDF (2 times; \
+                 the first here)";
+    assert!(findings[1].contains(blink), "{stderr}");
+    let in_epub = "01-html.md:5:42: warning: raw HTML left out of the EPUB: <blink> (2 times;";
+    assert!(findings[2].contains(in_epub), "{stderr}");
+    let chapter = epub_file(&out.path().join("p/p.epub"), "01-html.xhtml");
+    for expected in [
+        "CO<sub>2</sub>",
+        "1<sup>er</sup>",
+        "<code>Ctrl</code>",
+        "<br/>",
+        "<span lang=\"en\" xml:lang=\"en\">open data</span>",
+        "<a href=\"ch02-02-suite.xhtml\">suite</a>",
+        "<figcaption>Le plan</figcaption>",
+        "<figcaption>La photo du quartier</figcaption>",
+    ] {
+        assert!(chapter.contains(expected), "{expected} not in {chapter}");
+    }
+    let pdf = out.path().join("p/p.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("La photo du quartier") && text.contains("open data"), "{text}");
+    let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(images.lines().count(), 2 + 2, "two images in the PDF:\n{images}");
+}

@@ -18,7 +18,7 @@ impl Writer<'_> {
                 InlineKind::Html(fragment) => {
                     html.feed(fragment);
                     self.out.push_str(&html.take_output());
-                    self.report_dropped(inline.pos, &html.take_dropped());
+                    self.note_dropped(inline.pos, html.take_dropped());
                 }
                 _ => self.inline(inline),
             }
@@ -33,6 +33,14 @@ impl Writer<'_> {
             InlineKind::Strong(c) => self.wrap("strong", c),
             InlineKind::Strike(c) => self.wrap("s", c),
             InlineKind::Super(c) => self.wrap("sup", c),
+            InlineKind::Sub(c) => self.wrap("sub", c),
+            InlineKind::Span { lang: Some(lang), content } => {
+                let lang = attr(lang);
+                self.out.push_str(&format!("<span lang=\"{lang}\" xml:lang=\"{lang}\">"));
+                self.inlines(content);
+                self.out.push_str("</span>");
+            }
+            InlineKind::Span { lang: None, content } => self.inlines(content),
             InlineKind::Code(code) => self.out.push_str(&format!("<code>{}</code>", text(code))),
             InlineKind::Link { target, title, content } => {
                 self.link(target, title, content, inline.pos)

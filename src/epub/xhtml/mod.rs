@@ -63,8 +63,10 @@ pub fn chapter_page(chapter: &Chapter, file: &str, book: &Book) -> Warned<Page> 
         found: Diagnostics::default(),
         note_calls: HashMap::new(),
         heading_level: 0,
+        dropped: Vec::new(),
     };
     writer.body();
+    writer.report_dropped();
     let xhtml = document(lang.as_str(), &title, &writer.out);
     let toc = chapter_toc(chapter, file);
     Warned::new(Page { file: file.to_string(), title, xhtml, toc }, writer.found)
@@ -131,6 +133,8 @@ struct Writer<'a> {
     note_calls: HashMap<String, u32>,
     /// The level of the last heading written (0 before the first).
     heading_level: u8,
+    /// What raw HTML lost, each with how many times and where first, reported once per chapter.
+    dropped: Vec<(String, usize, Pos)>,
 }
 
 impl Writer<'_> {
@@ -242,12 +246,26 @@ impl Writer<'_> {
         let resolve = |id: &str| anchors.href(id, file);
         let (xhtml, dropped) = sanitise::sanitise(html, Context::Block, &resolve);
         self.out.push_str(&xhtml);
-        self.report_dropped(pos, &dropped);
+        self.note_dropped(pos, dropped);
     }
 
-    fn report_dropped(&mut self, pos: Pos, dropped: &[String]) {
-        if !dropped.is_empty() {
-            let message = format!("raw HTML left out of the EPUB: {}", dropped.join(", "));
+    /// Notes what raw HTML lost at `pos`, to be reported once per chapter.
+    fn note_dropped(&mut self, pos: Pos, dropped: Vec<String>) {
+        for item in dropped {
+            match self.dropped.iter_mut().find(|(seen, ..)| *seen == item) {
+                Some((_, count, _)) => *count += 1,
+                None => self.dropped.push((item, 1, pos)),
+            }
+        }
+    }
+
+    /// One warning per kind of raw HTML the chapter lost, at its first place.
+    fn report_dropped(&mut self) {
+        for (item, count, pos) in std::mem::take(&mut self.dropped) {
+            let message = match count {
+                1 => format!("raw HTML left out of the EPUB: {item}"),
+                n => format!("raw HTML left out of the EPUB: {item} ({n} times; the first here)"),
+            };
             self.warn(pos, "raw-html", message, "keep to plain elements (p, em, span, div, table …) with class, title and lang attributes");
         }
     }
@@ -470,7 +488,7 @@ mod tests {
         );
         let lines: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
         assert!(lines.iter().all(|l| l.starts_with("sources/p/c.md:")), "{lines:#?}");
-        assert_eq!(lines.len(), 4, "{lines:#?}");
+        assert_eq!(lines.len(), 5, "one per kind of thing left out: {lines:#?}");
     }
 
     #[test]
@@ -524,6 +542,7 @@ mod tests {
         let image = Image {
             src: "a.png".into(),
             path: Some("sources/p/a.png".into()),
+            format: None,
             alt: String::new(),
             title: String::new(),
             credit: None,

@@ -31,9 +31,7 @@ pub fn sizeable_project(chapters: usize, width: u32, height: u32) -> tempfile::T
         let body: String = (0..10).map(|i| format!("## Partie {i}\n\n{paragraph}\n\n")).collect();
         format!("# Chapitre {n}\n\n![Une vue](images/vue.png \"Vue\")\n\n{body}").into_bytes()
     };
-    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 120]));
-    let mut png = Vec::new();
-    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let png = png(width, height);
     let chapters: Vec<(String, Vec<u8>)> =
         (1..=chapters).map(|n| (format!("sources/p/0{n}.md"), chapter(n))).collect();
     let toml = manifest("");
@@ -41,6 +39,14 @@ pub fn sizeable_project(chapters: usize, width: u32, height: u32) -> tempfile::T
         vec![("sources/p/publication.toml", &toml), ("sources/p/images/vue.png", &png)];
     files.extend(chapters.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     project(&files)
+}
+
+/// A `width` × `height` PNG with a gradient.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 120]));
+    let mut png = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    png
 }
 
 /// A minimal valid `publication.toml`, with extra lines appended.
