@@ -177,10 +177,11 @@ fn export_tree(
         argument_error(rev, format!("cannot export {rev}: {why}"), "check that git works here")
     };
     // `<commit>:<prefix>` is the project's folder at that commit, whatever folder of the
-    // repository it is.
+    // repository it is; run from the repository's top, where git archive takes all of it.
     let prefix = git_text(root, &["rev-parse", "--show-prefix"]).map_err(&failed)?;
+    let top = git_text(root, &["rev-parse", "--show-toplevel"]).map_err(&failed)?;
     let treeish = format!("{commit}:{}", prefix.trim());
-    let archived = git(root)
+    let archived = git(Path::new(top.trim()))
         .args(["archive", "--format=zip", "-o"])
         .arg(zip)
         .arg(&treeish)

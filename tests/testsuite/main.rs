@@ -16,6 +16,7 @@ mod ci_recipes;
 mod command_line;
 mod commonmark;
 mod concurrent;
+mod diff;
 mod epub;
 mod errors;
 mod fuzz_regressions;
