@@ -486,10 +486,10 @@ fn diff(args: DiffArgs, colour: Colour) -> ExitCode {
             for line in report.lines() {
                 println!("{line}");
             }
-            if let Some(out) = &config.out {
-                let images = report.written.len().saturating_sub(1);
+            if let Some(summary) = &report.summary {
+                let images = report.images.len();
                 let noun = if images == 1 { "image" } else { "images" };
-                eprintln!("wrote {} and {images} {noun}", out.join("summary.md").display());
+                eprintln!("wrote {} and {images} {noun}", summary.display());
             }
             ExitCode::from(u8::from(args.exit_code && report.changed()))
         }

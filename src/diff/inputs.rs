@@ -66,6 +66,11 @@ pub fn resolve(arg: &str, root: Option<&Path>) -> Result<Side, Failure> {
     if path.is_file() {
         return file_kind(path).map(side).map_err(Failure::from);
     }
+    if names_a_file(arg) {
+        let message = format!("there is no file `{arg}`");
+        let hint = "check the path: presse build writes output/<publication>/<publication>.pdf";
+        return Err(argument_error(arg, message, hint).into());
+    }
     let Some(root) = root else {
         let message = format!("`{arg}` is not a file or a folder, and there is no project here");
         let hint = "name two PDFs, two output folders, or run presse in a project (a folder \
@@ -96,6 +101,12 @@ pub fn current_output(root: Option<&Path>) -> Result<Side, Failure> {
         return Err(argument_error(&out.to_string_lossy(), message, hint).into());
     }
     Ok(Side { label: "output".to_string(), input: Input::Folder(out), _built: None })
+}
+
+/// Whether an argument can only be meant as a file: it names a PDF or an EPUB.
+fn names_a_file(arg: &str) -> bool {
+    let lower = arg.to_lowercase();
+    lower.ends_with(".pdf") || lower.ends_with(".epub")
 }
 
 /// A PDF or an EPUB, told by its first bytes.

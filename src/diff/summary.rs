@@ -22,7 +22,10 @@ pub fn line(publication: &PublicationDiff) -> String {
         Presence::Both => {}
     }
     let mut parts = page_parts(&publication.pages);
-    parts.extend(publication.one_sided.iter().map(|s| s.to_string()));
+    parts.extend(publication.one_sided.iter().map(|&(edition, presence)| {
+        let verb = if presence == Presence::Added { "added" } else { "removed" };
+        format!("{} {verb}", edition.name())
+    }));
     parts.extend(chapter_parts(&publication.chapters));
     if parts.is_empty() {
         parts.push("no change".to_string());
@@ -133,10 +136,11 @@ pub fn markdown(old: &str, new: &str, publications: &[PublicationDiff]) -> Strin
 }
 
 fn page_details(md: &mut String, publication: &PublicationDiff) {
-    let with_images: Vec<&PageChange> =
-        publication.pages.iter().filter(|p| p.image.is_some()).collect();
-    for page in with_images.iter().take(MAX_IMAGES_SHOWN) {
-        let (what, image) = (page_title(page), page.image.as_deref().unwrap_or_default());
+    let name = &publication.name;
+    let images: Vec<(&PageChange, String)> =
+        publication.pages.iter().filter_map(|p| Some((p, p.image()?))).collect();
+    for (page, image) in images.iter().take(MAX_IMAGES_SHOWN) {
+        let what = page_title(page);
         let boxes = match page.regions {
             0 => String::new(),
             1 => "; the change boxed".to_string(),
@@ -144,13 +148,12 @@ fn page_details(md: &mut String, publication: &PublicationDiff) {
         };
         let _ = write!(
             md,
-            "\n**{}, {what}** (old left, new right{boxes})\n\n![{}, {what}]({image})\n",
-            publication.name, publication.name
+            "\n**{name}, {what}** (old left, new right{boxes})\n\n![{name}, {what}]({name}/{image})\n"
         );
     }
-    if with_images.len() > MAX_IMAGES_SHOWN {
-        let more = with_images.len() - MAX_IMAGES_SHOWN;
-        let _ = write!(md, "\n… and {more} more images in `{}/`.\n", publication.name);
+    if images.len() > MAX_IMAGES_SHOWN {
+        let more = images.len() - MAX_IMAGES_SHOWN;
+        let _ = write!(md, "\n… and {more} more images in `{name}/`.\n");
     }
 }
 
@@ -196,7 +199,7 @@ mod tests {
     use super::*;
 
     fn page(kind: PageKind, old: Option<usize>, new: Option<usize>) -> PageChange {
-        PageChange { kind, old, new, regions: 1, image: None }
+        PageChange { kind, old, new, regions: 1 }
     }
 
     fn publication(pages: Vec<PageChange>) -> PublicationDiff {
@@ -232,10 +235,7 @@ mod tests {
 
     #[test]
     fn the_markdown_has_one_heading_a_line_per_publication_and_the_changes() {
-        let mut changed = publication(vec![PageChange {
-            image: Some("lettre/page-004.png".into()),
-            ..page(PageKind::Changed, Some(4), Some(4))
-        }]);
+        let mut changed = publication(vec![page(PageKind::Changed, Some(4), Some(4))]);
         changed.chapters.push(ChapterChange {
             file: "ch10-10-conference.xhtml".into(),
             kind: ChapterKind::Changed,

@@ -288,6 +288,10 @@ fn what_cannot_be_compared_is_named_with_a_hint() {
         err.contains("this file is neither a PDF nor an EPUB") && err.contains("hint"),
         "{err}"
     );
+    let missing = dir.path().join("absent.pdf");
+    let (code, _, err) = diff(&[&missing, &text], &[], Some(dir.path()));
+    assert_eq!(code, 2);
+    assert!(err.contains("there is no file `") && err.contains("absent.pdf`"), "{err}");
     let (code, _, err) = run(&["diff", "HEAD~1"], Some(dir.path()));
     assert_eq!(code, 2);
     assert!(
