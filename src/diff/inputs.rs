@@ -2,6 +2,7 @@
 //! temporary folder; and the publications two of them hold, paired by name.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,7 +33,7 @@ pub enum Input {
 }
 
 /// The editions of one publication on one side.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Editions {
     /// Its PDF: the screen one, else the print one.
     pub pdf: Option<PathBuf>,
@@ -111,13 +112,12 @@ fn names_a_file(arg: &str) -> bool {
 
 /// A PDF or an EPUB, told by its first bytes.
 fn file_kind(path: &Path) -> Result<Input, Diagnostic> {
-    let mut start = [0u8; 5];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut start).map(|n| (n, f)));
     let arg = path.to_string_lossy();
+    let mut start = [0u8; 5];
+    let read = std::fs::File::open(path).and_then(|mut file| file.read(&mut start));
     match read {
-        Ok((5, _)) if &start == b"%PDF-" => Ok(Input::Pdf(path.to_path_buf())),
-        Ok((n, _)) if n >= 4 && &start[..4] == b"PK\x03\x04" => Ok(Input::Epub(path.to_path_buf())),
+        Ok(5) if &start == b"%PDF-" => Ok(Input::Pdf(path.to_path_buf())),
+        Ok(n) if n >= 4 && start.starts_with(b"PK\x03\x04") => Ok(Input::Epub(path.to_path_buf())),
         Ok(_) => Err(argument_error(
             &arg,
             "this file is neither a PDF nor an EPUB".into(),
@@ -270,16 +270,43 @@ fn folder_pairs(old: &Path, new: &Path) -> Result<Vec<Pair>, Failure> {
     let mut names: Vec<&String> = old.keys().chain(new.keys()).collect();
     names.sort();
     names.dedup();
-    let pair = |name: &String| Pair {
-        name: name.clone(),
-        old: old.get(name).cloned().unwrap_or_default(),
-        new: new.get(name).cloned().unwrap_or_default(),
+    let pair = |name: &String| {
+        let (old, new) = (old.get(name).cloned(), new.get(name).cloned());
+        let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
+        let (old_pdf, new_pdf) = matching_pdfs(&old, &new);
+        Pair {
+            name: name.clone(),
+            old: Editions { pdf: old_pdf, epub: old.epub },
+            new: Editions { pdf: new_pdf, epub: new.epub },
+        }
     };
     Ok(names.into_iter().map(pair).collect())
 }
 
+/// The editions of one publication found in an output folder.
+#[derive(Debug, Default, Clone)]
+struct Found {
+    screen: Option<PathBuf>,
+    print: Option<PathBuf>,
+    epub: Option<PathBuf>,
+}
+
+/// The PDFs to compare: the screen ones when both sides have one, else the print ones, else
+/// whichever each side has (they then differ on every page, by their size).
+fn matching_pdfs(old: &Found, new: &Found) -> (Option<PathBuf>, Option<PathBuf>) {
+    match (old, new) {
+        (Found { screen: Some(a), .. }, Found { screen: Some(b), .. }) => {
+            (Some(a.clone()), Some(b.clone()))
+        }
+        (Found { print: Some(a), .. }, Found { print: Some(b), .. }) => {
+            (Some(a.clone()), Some(b.clone()))
+        }
+        _ => (old.screen.clone().or(old.print.clone()), new.screen.clone().or(new.print.clone())),
+    }
+}
+
 /// The publications of an output folder: each subfolder holding an edition named after it.
-fn editions_in(folder: &Path) -> Result<BTreeMap<String, Editions>, Diagnostics> {
+fn editions_in(folder: &Path) -> Result<BTreeMap<String, Found>, Diagnostics> {
     let entries = std::fs::read_dir(folder).map_err(|err| {
         argument_error(
             &folder.to_string_lossy(),
@@ -291,9 +318,13 @@ fn editions_in(folder: &Path) -> Result<BTreeMap<String, Editions>, Diagnostics>
     for dir in entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
         let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let exists = |edition: Edition| Some(edition.file(&dir, &name)).filter(|f| f.is_file());
-        let pdf = exists(Edition::Pdf).or_else(|| exists(Edition::PrintPdf));
-        let editions = Editions { pdf, epub: exists(Edition::Epub) };
-        if !name.starts_with('.') && (editions.pdf.is_some() || editions.epub.is_some()) {
+        let editions = Found {
+            screen: exists(Edition::Pdf),
+            print: exists(Edition::PrintPdf),
+            epub: exists(Edition::Epub),
+        };
+        let any = editions.screen.is_some() || editions.print.is_some() || editions.epub.is_some();
+        if !name.starts_with('.') && any {
             found.insert(name, editions);
         }
     }
@@ -303,4 +334,25 @@ fn editions_in(folder: &Path) -> Result<BTreeMap<String, Editions>, Diagnostics>
         return Err(argument_error(&folder.to_string_lossy(), message, hint).into());
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(screen: bool, print: bool) -> Found {
+        let path = |yes: bool, name: &str| yes.then(|| PathBuf::from(name));
+        Found { screen: path(screen, "p.pdf"), print: path(print, "p-print.pdf"), epub: None }
+    }
+
+    #[test]
+    fn the_same_pdf_edition_is_compared_on_both_sides_when_there_is_one() {
+        let name = |pdf: Option<PathBuf>| pdf.unwrap().to_string_lossy().into_owned();
+        let (old, new) = matching_pdfs(&found(true, true), &found(false, true));
+        assert_eq!((name(old), name(new)), ("p-print.pdf".into(), "p-print.pdf".into()));
+        let (old, new) = matching_pdfs(&found(true, true), &found(true, false));
+        assert_eq!((name(old), name(new)), ("p.pdf".into(), "p.pdf".into()));
+        let (old, new) = matching_pdfs(&found(true, false), &found(false, true));
+        assert_eq!((name(old), name(new)), ("p.pdf".into(), "p-print.pdf".into()));
+    }
 }

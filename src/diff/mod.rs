@@ -2,9 +2,10 @@
 //! EPUB's chapters as text — for a reviewer of a pull request.
 //!
 //! From the bottom up: `align` (pages lined up by their hashes), `pages` (rendering, pixel
-//! comparison, boxes, side-by-side images), `chapters` (the EPUB as paragraphs), `inputs` (what
-//! the arguments name, a revision built in a temporary folder), `summary` (the lines and
-//! `summary.md`), and this module, which runs them.
+//! comparison, boxes, side-by-side images), `pdfs` (two PDFs compared, the images written),
+//! `chapters` (the EPUB as paragraphs), `inputs` (what the arguments name, a revision built in
+//! a temporary folder), `summary` (the lines and `summary.md`), and this module, which runs
+//! them.
 
 mod align;
 mod chapters;
@@ -161,10 +162,13 @@ impl From<Diagnostic> for Failure {
 /// says what changed.
 pub fn diff(config: &DiffConfig) -> Result<DiffReport, Failure> {
     let root = config.root.as_deref();
-    let old = inputs::resolve(&config.old, root)?;
-    let new = match &config.new {
-        Some(new) => inputs::resolve(new, root)?,
-        None => inputs::current_output(root)?,
+    let (old, new) = match &config.new {
+        Some(new) => (inputs::resolve(&config.old, root)?, inputs::resolve(new, root)?),
+        None => {
+            // output/ is looked for first: no revision is built to be compared with nothing.
+            let new = inputs::current_output(root)?;
+            (inputs::resolve(&config.old, root)?, new)
+        }
     };
     let mut report = DiffReport { publications: Vec::new(), summary: None, images: Vec::new() };
     for pair in &inputs::pairs(&old, &new)? {

@@ -294,6 +294,9 @@ fn what_cannot_be_compared_is_named_with_a_hint() {
     assert!(err.contains("there is no file `") && err.contains("absent.pdf`"), "{err}");
     let (code, _, err) = run(&["diff", "HEAD~1"], Some(dir.path()));
     assert_eq!(code, 2);
+    assert!(err.contains("no NEW to compare with, and no project here"), "{err}");
+    let (code, _, err) = run(&["diff", "HEAD~1", "."], Some(dir.path()));
+    assert_eq!(code, 2);
     assert!(
         err.contains("`HEAD~1` is not a file or a folder, and there is no project here"),
         "{err}"
