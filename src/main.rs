@@ -81,9 +81,11 @@ enum Command {
     /// A folder under sources/ becomes a publication of that project; any other folder
     /// becomes a new project holding sources/<its name>/.
     New(NewArgs),
-    /// Compare two builds: which pages changed (compared as pixels) and which paragraphs of the
-    /// EPUB's chapters; one line per publication, and with --out, summary.md and an image of
-    /// each changed page, old and new side by side with the changes boxed.
+    /// Compare two builds: which pages changed, and which paragraphs of the EPUB.
+    ///
+    /// Pages are compared as pixels, the EPUB's chapters as text. One line per publication is
+    /// printed; with --out, also summary.md and an image of each changed page, old and new side
+    /// by side with the changes boxed.
     ///
     /// OLD and NEW are two PDFs, two EPUBs, two output folders (every publication in them), or
     /// git revisions of the project: `presse diff HEAD~1` builds the sources at that revision in
