@@ -17,6 +17,10 @@ pub fn compare(
     new: &Path,
     folder: Option<&Path>,
 ) -> Result<(Vec<PageChange>, Vec<PathBuf>), Failure> {
+    // presse writes the same bytes for the same sources: an unchanged edition is not rendered.
+    if same_bytes(old, new) {
+        return Ok((Vec::new(), Vec::new()));
+    }
     let (old_pages, new_pages) = rayon::join(|| pages::render(old), || pages::render(new));
     let (old_pages, new_pages) = (old_pages?, new_pages?);
     let hashes = |pages: &[RenderedPage]| pages.iter().map(|p| p.hash).collect::<Vec<u64>>();
@@ -32,6 +36,15 @@ pub fn compare(
         written = images.into_iter().flatten().collect();
     }
     Ok((found.into_iter().map(|(change, _)| change).collect(), written))
+}
+
+/// Whether two files hold the same bytes (false when either cannot be read: rendering then
+/// says why).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).ok();
+    size(a).is_some()
+        && size(a) == size(b)
+        && matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// What one step of the alignment says, when it is a change: the change and its regions.
