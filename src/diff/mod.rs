@@ -1,8 +1,9 @@
 //! `presse diff`: which pages of two builds changed, and how — pages compared as pixels, the
 //! EPUB's chapters as text — for a reviewer of a pull request.
 //!
-//! From the bottom up: `align` (pages lined up by their hashes), `pages` (rendering, pixel
-//! comparison, boxes, side-by-side images), `pdfs` (two PDFs compared, the images written),
+//! From the bottom up: `align` (pages lined up by their hashes), `render` (pages to pixels),
+//! `pages` (two renderings compared, boxes, side-by-side images), `pdfs` (two PDFs compared,
+//! the images written),
 //! `chapters` (the EPUB as paragraphs), `inputs` (what the arguments name, a revision built in
 //! a temporary folder), `summary` (the lines and `summary.md`), and this module, which runs
 //! them.
@@ -12,6 +13,7 @@ mod chapters;
 mod inputs;
 mod pages;
 mod pdfs;
+mod render;
 mod summary;
 
 use std::path::{Path, PathBuf};

@@ -1,19 +1,7 @@
-//! The pages of a PDF rendered to pixels (hayro, in process), two pages compared with a
-//! tolerance for anti-aliasing, the changed regions boxed, and the pair drawn side by side.
+//! Two renderings of a page compared with a tolerance for anti-aliasing, the changed regions
+//! boxed, and the pair drawn side by side.
 
-use std::path::Path;
-
-use hayro::hayro_interpret::InterpreterSettings;
-use hayro::hayro_syntax::Pdf;
-use hayro::vello_cpu::color::palette::css::WHITE;
-use hayro::{RenderCache, RenderSettings};
 use image::{Rgb, RgbImage};
-use rayon::prelude::*;
-
-use crate::diag::{Diagnostic, Pos};
-
-/// The resolution pages are compared at: enough to see a changed word, little to compute.
-pub const DPI: f32 = 100.0;
 
 /// How far apart two channels of a pixel may be and still count as the same (anti-aliasing).
 const TOLERANCE: u8 = 48;
@@ -29,46 +17,6 @@ const REACH: i64 = 2;
 
 /// How much a box is widened around its cells, in pixels, so that it does not hide the change.
 const MARGIN: u32 = 3;
-
-/// One page of a PDF, rendered.
-pub struct RenderedPage {
-    /// Its pixels, on white.
-    pub image: RgbImage,
-    /// A hash of its pixels: equal hashes, identical pages.
-    pub hash: u64,
-}
-
-/// Renders every page of the PDF at `path`, in order.
-pub fn render(path: &Path) -> Result<Vec<RenderedPage>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error(path, Pos::default(), format!("cannot read the PDF: {err}"))
-            .with_code("diff-input")
-    })?;
-    let pdf = Pdf::new(bytes).map_err(|err| {
-        Diagnostic::error(path, Pos::default(), format!("this PDF cannot be read ({err:?})"))
-            .with_code("diff-input")
-            .with_hint("name a PDF written by presse build, whole (not one still being written)")
-    })?;
-    let pages: Vec<_> = pdf.pages().iter().collect();
-    Ok(pages.par_iter().map(|page| render_page(page)).collect())
-}
-
-fn render_page(page: &hayro::hayro_syntax::page::Page<'_>) -> RenderedPage {
-    let scale = DPI / 72.0;
-    let settings =
-        RenderSettings { x_scale: scale, y_scale: scale, bg_color: WHITE, ..Default::default() };
-    let pixmap =
-        hayro::render(page, &RenderCache::new(), &InterpreterSettings::default(), &settings);
-    let (width, height) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
-    // On a white background every pixel is opaque: premultiplied RGBA is plain RGBA.
-    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
-    for pixel in pixmap.data_as_u8_slice().chunks_exact(4) {
-        rgb.extend_from_slice(&pixel[..3]);
-    }
-    let hash = xxhash_rust::xxh3::xxh3_64(&rgb) ^ (u64::from(width) << 32 | u64::from(height));
-    let image = RgbImage::from_raw(width, height, rgb).expect("a pixmap holds its pixels");
-    RenderedPage { image, hash }
-}
 
 /// A rectangle of a page, in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::align::{Step, align};
-use super::pages::{self, Region, RenderedPage};
+use super::pages;
+use super::render::Document;
 use super::{Failure, PageChange, PageKind, write_error};
 use crate::files::write_atomic;
+
+/// A page that changed, and its side-by-side image when one was written.
+type Shown = (PageChange, Option<PathBuf>);
 
 /// The pages that changed between two PDFs, in the new edition's order; with `folder`, each
 /// one's side-by-side image is written there (returned: the files written).
@@ -21,21 +25,21 @@ pub fn compare(
     if same_bytes(old, new) {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (old_pages, new_pages) = rayon::join(|| pages::render(old), || pages::render(new));
-    let (old_pages, new_pages) = (old_pages?, new_pages?);
-    let hashes = |pages: &[RenderedPage]| pages.iter().map(|p| p.hash).collect::<Vec<u64>>();
-    let steps = align(&hashes(&old_pages), &hashes(&new_pages));
-    let found: Vec<(PageChange, Vec<Region>)> =
-        steps.par_iter().filter_map(|step| page_change(*step, &old_pages, &new_pages)).collect();
-    let mut written = Vec::new();
-    if let Some(folder) = folder {
-        let images = found
-            .par_iter()
-            .map(|(change, regions)| write_image(change, regions, &old_pages, &new_pages, folder));
-        let images: Vec<Option<PathBuf>> = images.collect::<Result<_, _>>()?;
-        written = images.into_iter().flatten().collect();
+    let documents = (Document::open(old)?, Document::open(new)?);
+    let hashes = rayon::join(|| documents.0.page_hashes(), || documents.1.page_hashes());
+    let steps = align(&hashes.0, &hashes.1);
+    // Each page that differs is rendered again, compared and drawn, then let go: a few pages
+    // at a time are in memory, however long the book.
+    let examined: Vec<Option<Shown>> = steps
+        .par_iter()
+        .map(|step| examine(*step, &documents, folder))
+        .collect::<Result<_, _>>()?;
+    let (mut changes, mut written) = (Vec::new(), Vec::new());
+    for (change, image) in examined.into_iter().flatten() {
+        changes.push(change);
+        written.extend(image);
     }
-    Ok((found.into_iter().map(|(change, _)| change).collect(), written))
+    Ok((changes, written))
 }
 
 /// Whether two files hold the same bytes (false when either cannot be read: rendering then
@@ -47,58 +51,46 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
         && matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
 }
 
-/// What one step of the alignment says, when it is a change: the change and its regions.
-fn page_change(
-    step: Step,
-    old: &[RenderedPage],
-    new: &[RenderedPage],
-) -> Option<(PageChange, Vec<Region>)> {
-    let (kind, o, n, regions) = match step {
+/// The change a step of the alignment stands for, before any pixel is looked at.
+fn change_of(step: Step) -> Option<PageChange> {
+    let (kind, old, new) = match step {
         Step::Same { .. } => return None,
-        Step::Changed { old: o, new: n } => {
-            let regions = pages::changed_regions(&old[o].image, &new[n].image);
-            if regions.is_empty() {
-                return None;
-            }
-            (PageKind::Changed, Some(o), Some(n), regions)
-        }
-        Step::Added { new: n } => (PageKind::Added, None, Some(n), Vec::new()),
-        Step::Removed { old: o } => (PageKind::Removed, Some(o), None, Vec::new()),
-        Step::Moved { old: o, new: n } => (PageKind::Moved, Some(o), Some(n), Vec::new()),
+        Step::Changed { old, new } => (PageKind::Changed, Some(old), Some(new)),
+        Step::Added { new } => (PageKind::Added, None, Some(new)),
+        Step::Removed { old } => (PageKind::Removed, Some(old), None),
+        Step::Moved { old, new } => (PageKind::Moved, Some(old), Some(new)),
     };
     let number = |index: Option<usize>| index.map(|i| i + 1);
-    let change = PageChange { kind, old: number(o), new: number(n), regions: regions.len() };
-    Some((change, regions))
+    Some(PageChange { kind, old: number(old), new: number(new), regions: 0 })
 }
 
-/// Removes the images an earlier comparison left in a publication's folder under `--out`, so
-/// that the folder shows this comparison only.
-pub fn remove_old_images(folder: &Path) {
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    for path in entries.flatten().map(|e| e.path()) {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let ours = name.starts_with("page-") || name.starts_with("removed-page-");
-        if ours && name.ends_with(".png") {
-            let _ = std::fs::remove_file(&path);
-        }
+/// What one step of the alignment says, when it is a change that shows; with `folder`, its
+/// side-by-side image written there.
+fn examine(
+    step: Step,
+    (old, new): &(Document, Document),
+    folder: Option<&Path>,
+) -> Result<Option<Shown>, Failure> {
+    let Some(mut change) = change_of(step) else { return Ok(None) };
+    // A moved page is identical where it now stands: there is nothing to draw.
+    if change.kind == PageKind::Moved {
+        return Ok(Some((change, None)));
     }
-}
-
-/// Writes a changed page's side-by-side image, if it has one, into `folder`.
-fn write_image(
-    change: &PageChange,
-    regions: &[pages::Region],
-    old: &[RenderedPage],
-    new: &[RenderedPage],
-    folder: &Path,
-) -> Result<Option<PathBuf>, Failure> {
-    let Some(file) = change.image() else { return Ok(None) };
-    let (old_page, new_page) = (numbered(old, change.old), numbered(new, change.new));
-    let canvas = pages::side_by_side(old_page, new_page, regions);
-    let png = encode_png(&canvas);
+    let render = |document: &Document, number: Option<usize>| number.map(|n| document.page(n - 1));
+    let (old_page, new_page) = (render(old, change.old), render(new, change.new));
+    let regions = match (&old_page, &new_page) {
+        (Some(a), Some(b)) => pages::changed_regions(a, b),
+        _ => Vec::new(),
+    };
+    if change.kind == PageKind::Changed && regions.is_empty() {
+        return Ok(None);
+    }
+    change.regions = regions.len();
+    let Some((folder, file)) = folder.zip(change.image()) else { return Ok(Some((change, None))) };
+    let canvas = pages::side_by_side(old_page.as_ref(), new_page.as_ref(), &regions);
     let path = folder.join(file);
-    write_atomic(&path, &png).map_err(|err| write_error(&path, &err))?;
-    Ok(Some(path))
+    write_atomic(&path, &encode_png(&canvas)).map_err(|err| write_error(&path, &err))?;
+    Ok(Some((change, Some(path))))
 }
 
 /// A PNG of `image`, at zlib's default level: half the size of the fast level, for a few ms.
@@ -115,7 +107,15 @@ fn encode_png(image: &image::RgbImage) -> Vec<u8> {
     png
 }
 
-/// The image of page `number` (1-based), if there is a number.
-fn numbered(pages: &[RenderedPage], number: Option<usize>) -> Option<&image::RgbImage> {
-    number.map(|n| &pages[n - 1].image)
+/// Removes the images an earlier comparison left in a publication's folder under `--out`, so
+/// that the folder shows this comparison only.
+pub fn remove_old_images(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for path in entries.flatten().map(|e| e.path()) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let ours = name.starts_with("page-") || name.starts_with("removed-page-");
+        if ours && name.ends_with(".png") {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
