@@ -40,17 +40,17 @@ fn page_parts(pages: &[PageChange]) -> Vec<String> {
         pages.iter().filter(|p| p.kind == kind).filter_map(of).collect()
     };
     let mut parts = Vec::new();
-    let changed = numbers(PageKind::Changed, false);
-    if !changed.is_empty() {
-        parts.push(format!("{} changed", pages_named(&changed)));
-    }
-    let added = numbers(PageKind::Added, false);
-    if !added.is_empty() {
-        parts.push(format!("{} added", pages_named(&added)));
-    }
-    let removed = numbers(PageKind::Removed, true);
-    if !removed.is_empty() {
-        parts.push(format!("old {} removed", pages_named(&removed)));
+    // A removed page has only its old number.
+    let plain = [
+        (PageKind::Changed, "", "changed"),
+        (PageKind::Added, "", "added"),
+        (PageKind::Removed, "old ", "removed"),
+    ];
+    for (kind, old, verb) in plain {
+        let named = numbers(kind, kind == PageKind::Removed);
+        if !named.is_empty() {
+            parts.push(format!("{old}{} {verb}", pages_named(&named)));
+        }
     }
     let moved = numbers(PageKind::Moved, false);
     if !moved.is_empty() {
