@@ -110,26 +110,8 @@ fn spine(package: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
-/// Elements whose text is a paragraph of its own.
-const BLOCKS: [&str; 17] = [
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "dt",
-    "dd",
-    "td",
-    "th",
-    "figcaption",
-    "pre",
-    "blockquote",
-    "div",
-    "aside",
-];
+/// The elements whose text is a paragraph of its own.
+const BLOCKS: &str = "p h1 h2 h3 h4 h5 h6 li dt dd td th figcaption pre blockquote div aside";
 
 /// The text of each block of an XHTML document's body, spaces collapsed, empty ones left out.
 fn paragraphs(xhtml: &str) -> Result<Vec<String>, String> {
@@ -150,7 +132,7 @@ fn collect(node: roxmltree::Node<'_, '_>, current: &mut String, found: &mut Vec<
         if child.is_text() {
             current.push_str(child.text().unwrap_or_default());
         } else if child.is_element() {
-            let block = BLOCKS.contains(&child.tag_name().name());
+            let block = BLOCKS.split(' ').any(|name| name == child.tag_name().name());
             if block {
                 flush(current, found);
             }
@@ -181,21 +163,23 @@ pub(super) fn key(file: &str) -> &str {
     }
 }
 
+/// The paragraphs of the chapter of `chapters` that matches `file`, if there is one.
+fn matching<'a>(chapters: &'a [Chapter], file: &str) -> Option<&'a [String]> {
+    chapters.iter().find(|c| key(&c.file) == key(file)).map(|c| c.paragraphs.as_slice())
+}
+
 /// The chapters that differ between two EPUBs: in the new spine's order, then those removed.
 pub fn compare(old: &[Chapter], new: &[Chapter]) -> Vec<ChapterChange> {
-    let find = |chapters: &[Chapter], file: &str| {
-        chapters.iter().find(|c| key(&c.file) == key(file)).map(|c| c.paragraphs.clone())
-    };
     let mut changes = Vec::new();
     for chapter in new {
-        let before = find(old, &chapter.file);
+        let before = matching(old, &chapter.file);
         let kind = if before.is_some() { ChapterKind::Changed } else { ChapterKind::Added };
-        let hunks = hunks(&before.unwrap_or_default(), &chapter.paragraphs);
+        let hunks = hunks(before.unwrap_or_default(), &chapter.paragraphs);
         if !hunks.is_empty() || kind == ChapterKind::Added {
             changes.push(ChapterChange { file: chapter.file.clone(), kind, hunks });
         }
     }
-    for chapter in old.iter().filter(|c| find(new, &c.file).is_none()) {
+    for chapter in old.iter().filter(|c| matching(new, &c.file).is_none()) {
         let hunks = hunks(&chapter.paragraphs, &[]);
         changes.push(ChapterChange {
             file: chapter.file.clone(),
