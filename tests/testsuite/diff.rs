@@ -174,6 +174,17 @@ fn identical_builds_are_no_change_even_with_exit_code() {
     std::fs::copy(pdf(&builds.original), &same).unwrap();
     let (code, said, err) = diff(&[&pdf(&builds.original), &same], &["--exit-code"], None);
     assert_eq!((code, said.as_str()), (0, "lettre: no change\n"), "{err}");
+    // PDF/A-2b writes other bytes (metadata, an output intent) for the same pixels.
+    let archival = tempfile::tempdir().unwrap();
+    let args = ["build", "lettre", "-q", "--format", "pdf", "--pdf-standard", "a-2b", "--out"];
+    let root = ["--root", builds.project.to_str().unwrap()];
+    let (code, _, err) =
+        run(&[&args[..], &[archival.path().to_str().unwrap()], &root].concat(), None);
+    assert_eq!(code, 0, "{err}");
+    let other_bytes = pdf(archival.path());
+    assert_ne!(std::fs::read(&other_bytes).unwrap(), std::fs::read(&same).unwrap());
+    let (code, said, err) = diff(&[&same, &other_bytes], &["--exit-code"], None);
+    assert_eq!((code, said.as_str()), (0, "lettre: no change\n"), "{err}");
 }
 
 #[test]
