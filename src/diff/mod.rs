@@ -23,7 +23,7 @@ use tempfile::TempDir;
 use crate::build::Edition;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::files::write_atomic;
-use chapters::ChapterChange;
+pub use chapters::{ChapterChange, ChapterKind, Hunk};
 use inputs::{Editions, Pair};
 
 /// What to compare, and where to write what was found.
