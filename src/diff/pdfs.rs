@@ -119,3 +119,31 @@ pub fn remove_old_images(folder: &Path) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_images_of_an_earlier_comparison_go_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in ["page-001.png", "removed-page-002.png", "notes.txt", "page.jpg"] {
+            std::fs::write(tmp.path().join(name), b"x").unwrap();
+        }
+        remove_old_images(tmp.path());
+        let mut left: Vec<_> =
+            std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        left.sort();
+        assert_eq!(left, ["notes.txt", "page.jpg"]);
+    }
+
+    #[test]
+    fn each_kind_of_change_has_its_image_name_or_none() {
+        let change = |step| change_of(step).and_then(|c| c.image());
+        assert_eq!(change(Step::Changed { old: 2, new: 3 }), Some("page-004.png".into()));
+        assert_eq!(change(Step::Added { new: 11 }), Some("page-012.png".into()));
+        assert_eq!(change(Step::Removed { old: 4 }), Some("removed-page-005.png".into()));
+        assert_eq!(change(Step::Moved { old: 0, new: 1 }), None);
+        assert!(change_of(Step::Same { old: 0, new: 0 }).is_none());
+    }
+}
