@@ -7,7 +7,7 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 7. commands | [`check`], [`watch`], [`scaffold`] | `presse check`, `presse watch`, `presse new` |
+//! | 7. commands | [`check`], [`watch`], [`scaffold`], [`diff`] | `presse check`, `presse watch`, `presse new`, `presse diff` |
 //! | 6. build machinery | [`build`] (`output`, `stamp`, `progress`, `report`) | every stage in order, per publication; editions written atomically, stamps, progress, findings printed |
 //! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews); model → XHTML → EPUB |
 //! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks |
@@ -50,5 +50,6 @@ pub mod pdf;
 pub mod build;
 
 pub mod check;
+pub mod diff;
 pub mod scaffold;
 pub mod watch;

@@ -81,6 +81,31 @@ enum Command {
     /// A folder under sources/ becomes a publication of that project; any other folder
     /// becomes a new project holding sources/<its name>/.
     New(NewArgs),
+    /// Compare two builds: which pages changed, and which paragraphs of the EPUB.
+    ///
+    /// Pages are compared as pixels, the EPUB's chapters as text. One line per publication is
+    /// printed; with --out, also summary.md and an image of each changed page, old and new side
+    /// by side with the changes boxed.
+    ///
+    /// OLD and NEW are two PDFs, two EPUBs, two output folders (every publication in them), or
+    /// git revisions of the project: `presse diff HEAD~1` builds the sources at that revision in
+    /// a temporary folder, leaving the work tree alone, and compares with output/. Exit code 0
+    /// with or without differences (1 with --exit-code when something changed), 2 on an error.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The old build: a PDF, an EPUB, an output folder, or a git revision (HEAD~1, main).
+    old: String,
+    /// The new build, of the same kind [default: the project's output/, as last built].
+    new: Option<String>,
+    /// Write summary.md and the side-by-side images of the changed pages into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Exit with 1 when something changed, as `git diff --exit-code` does.
+    #[arg(long)]
+    exit_code: bool,
 }
 
 #[derive(clap::Args)]
@@ -372,6 +397,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::New(args) => new_publication(&args),
+        Command::Diff(args) => diff(args, colour),
         Command::Check(args) => {
             let format = args.message_format.into();
             let (root, publications) = match locate(args.root, &args.publications, format, colour) {
@@ -450,6 +476,30 @@ fn print_bytes(bytes: &[u8]) -> ExitCode {
 /// The folder presse runs in.
 fn working_folder() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// `presse diff`: one line per publication on standard output, what was written on standard
+/// error; 2 on an error, so that `--exit-code`'s 1 always means a change.
+fn diff(args: DiffArgs, colour: Colour) -> ExitCode {
+    let root = project::find_root(&working_folder());
+    let config = presse::diff::DiffConfig { old: args.old, new: args.new, out: args.out, root };
+    match presse::diff::diff(&config) {
+        Ok(report) => {
+            for line in report.lines() {
+                println!("{line}");
+            }
+            if let Some(summary) = &report.summary {
+                let images = report.images.len();
+                let noun = if images == 1 { "image" } else { "images" };
+                eprintln!("wrote {} and {images} {noun}", summary.display());
+            }
+            ExitCode::from(u8::from(args.exit_code && report.changed()))
+        }
+        Err(failure) => {
+            print_diagnostics(&failure.findings, MessageFormat::Human, colour, &failure.root);
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn new_publication(args: &NewArgs) -> ExitCode {
