@@ -200,6 +200,7 @@ fn parse_chapter(file: &Path, text: &str) -> Result<Chapter, Diagnostics> {
         blocks: parsed.blocks,
         notes: parsed.notes,
         loose_notes: parsed.loose_notes,
+        prose: parsed.prose,
     };
     let over_limits = over_limits(&mut chapter);
     if !over_limits.is_empty() {
@@ -302,7 +303,7 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
             (None, None) => Pos::new(2, 1),
         };
         Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
-            "front matter takes title, author, lang, description, kicker, standfirst and typography (true or false)",
+            "front matter takes title, author, lang, description, kicker, standfirst, typography (true or false) and lint-off (a list of lint codes)",
         )
     })?;
     front.foreign = foreign_keys(yaml, file)?;
@@ -398,6 +399,7 @@ pub fn from_markdown(markdown: &str) -> Publication {
         blocks: parsed.blocks,
         notes: parsed.notes,
         loose_notes: parsed.loose_notes,
+        prose: parsed.prose,
     };
     let chapters = vec![chapter];
     Publication {
