@@ -363,14 +363,16 @@ impl Reader {
     }
 }
 
-/// Whether a text node is the address an autolink (`<https://…>`, `www.…`) shows.
+/// Whether a text node is the address an autolink (`<https://…>`, `www.…`, an e-mail) shows.
 fn is_autolink_text<'a>(node: &'a AstNode<'a>) -> bool {
     let Some(parent) = node.parent() else { return false };
     let (NodeValue::Text(text), NodeValue::Link(link)) = (&node.data().value, &parent.data().value)
     else {
         return false;
     };
-    link.url.ends_with(text.as_ref() as &str)
+    let url = link.url.as_str();
+    let shown = url.strip_prefix("mailto:").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
+    url == text.as_ref() as &str || shown == text.as_ref() as &str
 }
 
 /// Raw HTML without its comments (`<!-- … -->`, which are silent in both editions).

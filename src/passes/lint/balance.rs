@@ -1,7 +1,9 @@
 //! Unbalanced « », ( ) and “ ” in a paragraph, a heading or a table cell.
 //!
 //! A quotation over several paragraphs opens each with « and closes only at its end: a « left
-//! open before a paragraph that starts with « is that, not a mistake.
+//! open before a paragraph that starts with « is that, not a mistake. A paragraph with a
+//! backslash escape or an entity, or with brackets left as text (`[a](b(c)`: link syntax
+//! that did not parse), is not counted: its marks may be written on purpose or belong to code.
 
 use super::Hit;
 use crate::model::ProseRun;
@@ -16,8 +18,9 @@ pub(super) fn hits(runs: &[ProseRun]) -> Vec<(&ProseRun, Hit)> {
         let block = runs[start].block;
         let end = start + runs[start..].iter().take_while(|r| r.block == block).count();
         let next = runs.get(end).map_or("", |r| r.text.trim_start());
-        for pair in PAIRS {
-            found.extend(unbalanced(&runs[start..end], pair, next));
+        let countable = runs[start..end].iter().all(|r| r.verbatim && !r.text.contains(['[', ']']));
+        for pair in PAIRS.iter().filter(|_| countable) {
+            found.extend(unbalanced(&runs[start..end], *pair, next));
         }
         start = end;
     }
@@ -33,6 +36,10 @@ fn unbalanced<'r>(
     let mut opened: Vec<(&ProseRun, usize)> = Vec::new();
     for run in runs {
         for (i, c) in run.text.char_indices() {
+            // `\«` is a mark written alone on purpose.
+            if run.text[..i].ends_with('\\') {
+                continue;
+            }
             if c == open {
                 opened.push((run, i));
             } else if c == close && opened.pop().is_none() && !is_enumeration(&run.text[..i], c) {

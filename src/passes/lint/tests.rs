@@ -55,7 +55,7 @@ const FOUND: [(&str, &str, &str, &str); 66] = [
     ("Les moeurs.", "typo-ligature", "moeurs", "mœurs"),
     ("C'est écoeurant.", "typo-ligature", "écoeurant", "écœurant"),
     ("Le 3 Janvier 2020.", "typo-month", "Janvier", "janvier"),
-    ("Le 1er Mai 2020 il pleuvait, on dit le 1er mai.", "typo-repeat", "", ""),
+    ("Le 1er Janvier 2021.", "typo-month", "Janvier", "janvier"),
     ("Du 12 Février au 3 mars.", "typo-month", "Février", "février"),
     ("Depuis le 25 Décembre.", "typo-month", "Décembre", "décembre"),
     ("Fixé au lundi 3 Mars.", "typo-month", "Mars", "mars"),
@@ -157,9 +157,6 @@ const SILENT: [&str; 70] = [
 fn each_error_is_found_with_its_correction() {
     let mut failures = Vec::new();
     for (markdown, code, old, new) in FOUND {
-        if code == "typo-repeat" && old.is_empty() {
-            continue;
-        }
         let found = lint(markdown);
         if found != [(code, old.to_string(), new.to_string())] {
             failures.push(format!("{markdown:?}: {found:?}"));
