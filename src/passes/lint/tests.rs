@@ -1,6 +1,7 @@
 //! The lint's table of cases: what each rule finds, and the traps it must stay silent on.
 
 use super::*;
+use std::path::PathBuf;
 
 /// What the lint finds in a French Markdown text: code, span as written, suggestion.
 fn lint(markdown: &str) -> Vec<(&'static str, String, String)> {
@@ -174,4 +175,57 @@ fn traps_stay_silent() {
         .map(|(markdown, found)| format!("{markdown:?}: {found:?}"))
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn the_table_holds_at_least_120_cases_about_half_of_them_traps() {
+    assert!(FOUND.len() + SILENT.len() >= 120);
+    assert!(SILENT.len() * 2 >= FOUND.len() + SILENT.len());
+}
+
+fn finding_at(line: u32, column: u32, old: &str, new: &str) -> Finding {
+    Finding {
+        file: PathBuf::from("a.md"),
+        pos: Pos::new(line, column),
+        old: old.into(),
+        new: Some(new.into()),
+        code: "typo-ordinal",
+        message: String::new(),
+        certain: true,
+    }
+}
+
+#[test]
+fn corrections_are_written_at_their_column_and_stale_or_overlapping_ones_left() {
+    let text = "La 1ère fois,\nl'Etat et l'Etat.\n";
+    let fixes = [
+        finding_at(1, 4, "1ère", "1re"),
+        finding_at(2, 3, "Etat", "État"),
+        finding_at(2, 13, "Etat", "État"),
+        finding_at(2, 12, "'Etat", "’État"),
+        finding_at(1, 1, "Le", "La"),
+    ];
+    let (fixed, applied) = apply(text, &fixes.iter().collect::<Vec<_>>());
+    assert_eq!(fixed, "La 1re fois,\nl'État et l'État.\n");
+    let lines: Vec<u32> = applied.iter().map(|a| a.line).collect();
+    assert_eq!(lines, [1, 2, 2], "the stale `Le` and the overlapping `'Etat` are left");
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_text_lints_and_fixes_without_panic_and_fixing_again_changes_nothing(
+        markdown in "([a-zA-Zé0-9 .,;«»()“”…*`\\[\\]<>:/@\\\\\n-]|1ère|Mr|Etat|coeur|etc|Janvier|le le|1\\.500\\.000|https://x\\.fr/1ère|\n```\n){0,40}"
+    ) {
+        let publication = crate::load::from_markdown(&markdown);
+        let fixes = fixes(&publication);
+        let (once, _) = apply(&markdown, &fixes.iter().collect::<Vec<_>>());
+        let again = fixes_of(&once);
+        let (twice, applied) = apply(&once, &again.iter().collect::<Vec<_>>());
+        proptest::prop_assert!(applied.is_empty(), "{:?} then {:?}", once, applied);
+        proptest::prop_assert_eq!(twice, once);
+    }
+}
+
+fn fixes_of(markdown: &str) -> Vec<Finding> {
+    fixes(&crate::load::from_markdown(markdown))
 }
