@@ -145,6 +145,23 @@ fn the_commonmark_spec_prose_read_as_french_gives_no_finding() {
 }
 
 #[test]
+fn the_benchmark_corpus_gives_no_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join("sources/corpus");
+    let status = std::process::Command::new("python3")
+        .arg(repository().join("bench/make-corpus"))
+        .arg(&dest)
+        .args(["--chapters", "6", "--images", "1", "--image-size", "20x20"])
+        .stdout(std::process::Stdio::null())
+        .status();
+    let Ok(status) = status else { return eprintln!("python3 missing: corpus not checked") };
+    assert!(status.success());
+    let (code, stderr) = check(tmp.path(), &["--strict"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("no findings"), "{stderr}");
+}
+
+#[test]
 fn users_turn_codes_off_make_them_errors_and_allow_a_line() {
     let tmp = project(&[
         (
