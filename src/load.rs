@@ -104,13 +104,12 @@ fn empty_publication(manifest_path: &Path, manifest: &Manifest) -> Diagnostic {
 }
 
 /// Files that describe a folder in a repository (or list an mdBook's chapters) rather than hold
-/// a chapter: not chapters unless
-/// the manifest lists them.
+/// a chapter: not chapters unless the manifest lists them.
 const NOT_CHAPTERS: [&str; 5] =
     ["readme.md", "license.md", "licence.md", "changelog.md", "summary.md"];
 
 /// The chapter files in reading order: the manifest's `chapters`, else every `*.md` by name but
-/// `README.md`, `LICENSE.md` and `CHANGELOG.md`; and those left out.
+/// `README.md`, `LICENSE.md`, `CHANGELOG.md` and `SUMMARY.md`; and those left out.
 fn chapter_files(
     root: &Path,
     dir: &Path,

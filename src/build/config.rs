@@ -41,6 +41,27 @@ pub struct BuildConfig {
 }
 
 impl BuildConfig {
+    /// A build of every publication under `root` into `out`, as `presse build` makes it with no
+    /// option: the screen PDF and the EPUB, unless up to date.
+    pub fn new(root: PathBuf, out: PathBuf) -> BuildConfig {
+        BuildConfig {
+            root,
+            out,
+            publications: Vec::new(),
+            emit_typst: false,
+            system_fonts: false,
+            preview: false,
+            formats: Formats { pdf: true, epub: true },
+            strict: false,
+            max_image_side: 1600,
+            force: false,
+            jobs: 0,
+            shard: None,
+            print: false,
+            pdf_standard: None,
+        }
+    }
+
     /// The settings that change what is written, as text for the inputs' stamp.
     pub(super) fn settings(&self) -> String {
         let Self { formats, emit_typst, preview, strict, max_image_side, system_fonts, .. } = self;

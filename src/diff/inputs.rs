@@ -9,7 +9,7 @@ use std::process::Command;
 use tempfile::TempDir;
 
 use super::Failure;
-use crate::build::{BuildConfig, Edition, Formats};
+use crate::build::{BuildConfig, Edition};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 
 /// One side of a comparison.
@@ -217,22 +217,7 @@ fn git_text(root: &Path, args: &[&str]) -> Result<String, String> {
 
 /// A plain build of every publication of `root` into `out`: both editions, default settings.
 fn revision_build(root: PathBuf, out: PathBuf) -> BuildConfig {
-    BuildConfig {
-        root,
-        out,
-        publications: Vec::new(),
-        emit_typst: false,
-        system_fonts: false,
-        preview: false,
-        formats: Formats { pdf: true, epub: true },
-        strict: false,
-        max_image_side: 1600,
-        force: true,
-        jobs: 0,
-        shard: None,
-        print: false,
-        pdf_standard: None,
-    }
+    BuildConfig { force: true, ..BuildConfig::new(root, out) }
 }
 
 /// The publications two sides hold, by name, with their editions on each side.

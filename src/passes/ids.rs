@@ -103,17 +103,59 @@ impl Resolver<'_> {
             };
             find(&wanted)
                 .or_else(|| page_of(&wanted).and_then(|md| find(&md)))
+                .or_else(|| self.site_page(file))
                 .ok_or_else(|| format!("`{file}` is not a chapter of this publication"))?
         };
         if fragment.is_empty() {
             return Ok(self.slugs[chapter].clone());
         }
         let fragment = percent_decode(fragment);
-        self.anchors[chapter]
+        let anchors = &self.anchors[chapter];
+        anchors
             .get(&fragment)
-            .or_else(|| self.anchors[chapter].get(&slugify(&fragment)))
+            .or_else(|| anchors.get(&slugify(&fragment)))
+            .or_else(|| loosely(anchors, &fragment))
             .cloned()
             .ok_or_else(|| format!("no heading has the id `{fragment}`"))
+    }
+
+    /// The chapter a web site's own address stands for (`/guide/integration-schema`,
+    /// `/guide/page.html`, `/guide/page/`): the one chapter whose file is named after the page,
+    /// its number prefix aside (`5-integration-schema.md`).
+    fn site_page(&self, address: &str) -> Option<usize> {
+        let page = address.strip_prefix('/')?.trim_end_matches('/').rsplit('/').next()?;
+        let page = [".html", ".htm", ".md"].iter().fold(page, |p, e| p.trim_end_matches(e));
+        let named = |path: &PathBuf| {
+            let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+            !page.is_empty()
+                && (stem == page || stem.strip_suffix(page).is_some_and(is_number_prefix))
+        };
+        let mut found = self.chapter_paths.iter().enumerate().filter(|(_, p)| named(p));
+        match (found.next(), found.next()) {
+            (Some((index, _)), None) => Some(index),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a file name's start is a number that orders it (`5-`, `01_`).
+fn is_number_prefix(prefix: &str) -> bool {
+    let number = prefix.strip_suffix(['-', '_']).unwrap_or("");
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The id of the heading whose id matches `fragment` once accents, case and punctuation are
+/// set aside, as other tools make ids (`#les-références-et-lemprunt` for
+/// `les-references-et-l-emprunt`).
+fn loosely<'a>(anchors: &'a HashMap<String, String>, fragment: &str) -> Option<&'a String> {
+    let key =
+        |id: &str| -> String { slugify(id).chars().filter(char::is_ascii_alphanumeric).collect() };
+    let wanted = key(fragment);
+    let mut found =
+        anchors.iter().filter(|(written, _)| !wanted.is_empty() && key(written) == wanted);
+    match (found.next(), found.next()) {
+        (Some((_, id)), None) => Some(id),
+        _ => None,
     }
 }
 
@@ -148,6 +190,29 @@ mod tests {
         assert_eq!(resolver.resolve("./02-b.htm#suite"), Ok("suite".into()));
         assert_eq!(resolver.resolve("02-b.md#suite"), Ok("suite".into()));
         assert!(resolver.resolve("03-c.html").is_err());
+    }
+
+    #[test]
+    fn a_site_address_and_another_tool_s_id_find_their_chapter_and_heading() {
+        let paths = [
+            PathBuf::from("sources/g/1-phase-investigation.md"),
+            PathBuf::from("sources/g/5-integration-schema.md"),
+        ];
+        let slugs = ["1-phase-investigation".to_string(), "5-integration-schema".to_string()];
+        let heading = ("qui-peut-l-utiliser".to_string(), "qui-peut-l-utiliser".to_string());
+        let anchors = [HashMap::new(), HashMap::from([heading])];
+        let resolver =
+            Resolver { chapter_paths: &paths, slugs: &slugs, anchors: &anchors, index: 0 };
+        assert_eq!(resolver.resolve("/g/integration-schema"), Ok("5-integration-schema".into()));
+        assert_eq!(resolver.resolve("/g/integration-schema/"), Ok("5-integration-schema".into()));
+        assert_eq!(
+            resolver.resolve("/guide/1-phase-investigation.html"),
+            Ok("1-phase-investigation".into())
+        );
+        let accented = resolver.resolve("/g/integration-schema#qui-peut-lutiliser");
+        assert_eq!(accented, Ok("qui-peut-l-utiliser".into()));
+        assert!(resolver.resolve("/autre/documenter-les-donnees/").is_err());
+        assert!(resolver.resolve("/g/schema").is_err(), "a part of a name is no page");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{manifest, presse, repository, tool};
+use crate::common::{copy_tree, manifest, presse, repository, tool};
 
 /// The edit of one word, in a paragraph the sample lays out on page 4.
 const ONE_WORD: (&str, &str, &str) =
@@ -54,23 +54,12 @@ fn builds() -> &'static Builds {
 /// A copy of the repository's `lettre` sample, fonts and styles, with a small `essai` beside.
 fn sample_project(project: &Path) {
     for folder in ["sources/lettre", "fonts", "styles"] {
-        copy_folder(&repository().join(folder), &project.join(folder));
+        copy_tree(&repository().join(folder), &project.join(folder));
     }
     let essai = project.join("sources/essai");
     std::fs::create_dir_all(&essai).unwrap();
     std::fs::write(essai.join("publication.toml"), manifest("")).unwrap();
     std::fs::write(essai.join("01-texte.md"), "# Essai\n\nUn paragraphe.\n").unwrap();
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Replaces `old` by `new` in a chapter of the sample, once; fails when `old` is not there.
@@ -244,8 +233,8 @@ fn git(folder: &Path, args: &[&str]) -> String {
 /// A git repository holding the sample project, committed once.
 fn repository_of_the_sample() -> tempfile::TempDir {
     let repo = tempfile::tempdir().unwrap();
-    copy_folder(&builds().project.join("sources"), &repo.path().join("sources"));
-    copy_folder(&builds().project.join("fonts"), &repo.path().join("fonts"));
+    copy_tree(&builds().project.join("sources"), &repo.path().join("sources"));
+    copy_tree(&builds().project.join("fonts"), &repo.path().join("fonts"));
     std::fs::write(repo.path().join(".gitignore"), "output/\nreview/\n").unwrap();
     git(repo.path(), &["init", "-q"]);
     git(repo.path(), &["add", "."]);

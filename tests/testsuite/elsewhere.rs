@@ -60,32 +60,28 @@ fn a_static_site_guide_builds_with_one_note_and_its_titles() {
     assert!(!nav.to_lowercase().contains("readme"), "{nav}");
 }
 
-#[test]
-fn a_near_miss_of_a_front_matter_key_is_an_error_that_says_the_key_meant() {
+/// Builds a publication `p` of one file (besides its manifest), which must fail; gives what
+/// presse said.
+fn failed_build(file: &str, markdown: &[u8]) -> String {
     let toml = manifest("");
-    let root = project(&[
-        ("sources/p/publication.toml", &toml),
-        ("sources/p/01.md", b"---\nstandfist: Un chap\xc3\xb4\n---\nTexte.\n"),
-    ]);
+    let root = project(&[("sources/p/publication.toml", &toml), (file, markdown)]);
     let out = tempfile::tempdir().unwrap();
     let (root, out) = (root.path().to_str().unwrap(), out.path().to_str().unwrap());
     let (code, stderr) = run_presse(&["build", "--root", root, "--out", out]);
     assert_eq!(code, 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_near_miss_of_a_front_matter_key_is_an_error_that_says_the_key_meant() {
+    let stderr = failed_build("sources/p/01.md", b"---\nstandfist: Un chap\xc3\xb4\n---\nTexte.\n");
     assert!(stderr.contains("sources/p/01.md:2:1: error: unknown front matter key `standfist`"));
     assert!(stderr.contains("did you mean `standfirst`?"), "{stderr}");
 }
 
 #[test]
 fn a_folder_with_only_a_readme_says_how_to_make_it_a_chapter() {
-    let toml = manifest("");
-    let root = project(&[
-        ("sources/p/publication.toml", &toml),
-        ("sources/p/README.md", b"# Le guide\n\nTexte.\n"),
-    ]);
-    let out = tempfile::tempdir().unwrap();
-    let (root, out) = (root.path().to_str().unwrap(), out.path().to_str().unwrap());
-    let (code, stderr) = run_presse(&["build", "--root", root, "--out", out]);
-    assert_eq!(code, 1, "{stderr}");
+    let stderr = failed_build("sources/p/README.md", b"# Le guide\n\nTexte.\n");
     assert!(stderr.contains("no chapter found"), "{stderr}");
     assert!(stderr.contains("chapters = [\"README.md\"]"), "{stderr}");
 }

@@ -46,22 +46,11 @@ fn write_temp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
 /// The fixture copied to a temporary root, with its manifest changed by `edit`.
 fn fixture_variant(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(Path::new(FIXTURE), dir.path());
+    common::copy_tree(Path::new(FIXTURE), dir.path());
     let manifest = dir.path().join("sources/exemple/publication.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, edit(&text)).unwrap();
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

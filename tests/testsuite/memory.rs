@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use presse::build::progress::Progress;
-use presse::build::{BuildConfig, Formats, build_with};
+use presse::build::{BuildConfig, build_with};
 use presse::pdf::Environment;
 
 use crate::fuzz_checks::Harness;
@@ -93,22 +93,8 @@ fn builder(case: &str, root: &Path) -> Box<dyn Fn(usize)> {
             presse::memo::keep_between_builds();
             let root = root.to_path_buf();
             let env = OnceLock::from(Environment::for_project(&root, false).keeping_files());
-            let config = BuildConfig {
-                root: root.clone(),
-                out: root.join("output"),
-                publications: Vec::new(),
-                emit_typst: false,
-                system_fonts: false,
-                preview: false,
-                formats: Formats { pdf: true, epub: true },
-                strict: false,
-                max_image_side: 1600,
-                force: false,
-                jobs: 1,
-                shard: None,
-                print: false,
-                pdf_standard: None,
-            };
+            let config =
+                BuildConfig { jobs: 1, ..BuildConfig::new(root.clone(), root.join("output")) };
             Box::new(move |n| {
                 std::fs::write(root.join("sources/fuzz/texte.md"), chapter(n)).unwrap();
                 let report = build_with(&config, &env, &Progress::silent()).unwrap();

@@ -120,7 +120,7 @@ fn a_title_written_as_an_opening_heading_is_laid_out_as_the_front_matter_s() {
     for (name, chapters) in changed {
         let project = tempfile::tempdir().unwrap();
         let sample = project.path().join("sources").join(name);
-        copy_folder(&root().join("sources").join(name), &sample);
+        common::copy_tree(&root().join("sources").join(name), &sample);
         for chapter in chapters {
             let path = sample.join(chapter);
             let markdown = std::fs::read_to_string(&path).unwrap();
@@ -142,17 +142,4 @@ fn title_as_heading(markdown: &str) -> String {
     let without = markdown.replacen(&format!("{title_line}\n"), "", 1);
     let end = without[3..].find("---\n").unwrap() + 3 + 4;
     format!("{}\n# {title}\n{}", &without[..end], &without[end..])
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_folder(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -54,6 +54,18 @@ pub fn manifest(extra: &str) -> Vec<u8> {
     format!("title = \"Essai\"\ndate = \"2011-10-01\"\nlang = \"fr\"\n{extra}").into_bytes()
 }
 
+/// Copies the folder `from` and all it holds to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// A fixture tree under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
