@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{manifest, project, repository, run_presse};
+use crate::common::{copy_tree, manifest, project, repository, run_presse};
 
 use presse::passes::lint;
 
@@ -270,18 +270,6 @@ fn fixing_twice_is_fixing_once_and_never_touches_code_addresses_or_raw_blocks() 
         for piece in PROTECTED {
             let count = |text: &str| text.matches(piece.trim()).count();
             assert_eq!(count(&once), count(&markdown), "seed {seed}, {piece:?}:\n{markdown}");
-        }
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        match entry.file_type().unwrap().is_dir() {
-            true => copy_tree(&entry.path(), &target),
-            false => drop(std::fs::copy(entry.path(), &target).unwrap()),
         }
     }
 }
