@@ -3,12 +3,17 @@
 //!
 //! It runs what `build` runs before typesetting (loading, the passes, the style, the typst
 //! emitter), plus a syntax check of raw typst blocks, which `build` leaves to typst itself.
+//! With `--fix` ([`fix`]), it first writes the editorial lint's certain corrections into the
+//! sources: the only time presse writes into `sources/`.
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Diagnostics, Pos, pos_of_offset};
 use crate::model::{BlockKind, Publication, RawFormat};
-use crate::{load, passes, styles};
+use crate::passes::lint::{self, Applied, Finding};
+use crate::{files, load, passes, styles};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -28,6 +33,58 @@ pub fn check(config: &CheckConfig) -> Diagnostics {
         Err(d) => return d.into(),
     };
     names.iter().flat_map(|name| check_publication(config, name)).collect()
+}
+
+/// One correction `--fix` wrote into a source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The file, relative to the project root.
+    pub file: PathBuf,
+    /// What was replaced, and on which line.
+    pub applied: Applied,
+}
+
+/// Writes the editorial lint's certain corrections into the Markdown files of every publication
+/// asked for, each file atomically; returns what it wrote, or why it could not.
+pub fn fix(config: &CheckConfig) -> Result<Vec<Change>, Diagnostics> {
+    let names =
+        load::publication_dirs(&config.root, &config.publications).map_err(Diagnostics::from)?;
+    let mut changes = Vec::new();
+    for name in names {
+        let Ok(publication) = load::load(&config.root, &name) else { continue };
+        let findings = lint::fixes(&publication);
+        let mut by_file: BTreeMap<&Path, Vec<&Finding>> = BTreeMap::new();
+        for finding in &findings {
+            by_file.entry(&finding.file).or_default().push(finding);
+        }
+        for (file, findings) in by_file {
+            changes.extend(fix_file(&config.root, file, &findings)?);
+        }
+    }
+    Ok(changes)
+}
+
+/// Writes the corrections into one file, atomically, keeping a byte-order mark.
+fn fix_file(root: &Path, file: &Path, findings: &[&Finding]) -> Result<Vec<Change>, Diagnostic> {
+    let path = root.join(file);
+    let fail = |err: &dyn std::fmt::Display| {
+        Diagnostic::error(file, Pos::default(), format!("cannot fix the file: {err}"))
+            .with_code("fix")
+    };
+    let bytes = std::fs::read(&path).map_err(|err| fail(&err))?;
+    let text = String::from_utf8(bytes).map_err(|err| fail(&err))?;
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(body) => ("\u{feff}", body),
+        None => ("", text.as_str()),
+    };
+    let (fixed, applied) = lint::apply(body, findings);
+    if applied.is_empty() {
+        return Ok(Vec::new());
+    }
+    files::write_atomic(&path, format!("{bom}{fixed}").as_bytes())
+        .map_err(|err| fail(&format!("{err:#}")))?;
+    let change = |applied| Change { file: file.to_path_buf(), applied };
+    Ok(applied.into_iter().map(change).collect())
 }
 
 /// Loads one publication and runs everything that reads it short of typesetting.

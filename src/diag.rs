@@ -86,6 +86,10 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The corrected text of the span, for the findings that know it (the editorial lint).
+    /// Boxed, so that a finding stays small enough to be returned as an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Box<String>>,
 }
 
 /// A path as text, whatever bytes its name holds.
@@ -123,12 +127,19 @@ impl Diagnostic {
             code: Cow::Borrowed("presse"),
             message: message.into(),
             hint: None,
+            suggestion: None,
         }
     }
 
     /// The same finding with a hint saying what to do.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same finding with the corrected text of its span.
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(Box::new(suggestion.into()));
         self
     }
 
@@ -155,6 +166,9 @@ impl fmt::Display for Diagnostic {
         let column = self.pos.column.max(1);
         let (file, severity) = (self.file.display(), self.severity.word());
         write!(f, "{file}:{line}:{column}: {severity}: {}", self.message)?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, "\n  suggestion: {suggestion}")?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -193,12 +207,17 @@ impl Diagnostics {
     }
 
     /// Turns the warnings with these codes into errors (as `--strict` does); says whether there
-    /// were any.
+    /// were any. A code ending in `*` names every code it starts (`typo-*`).
     pub fn escalate(&mut self, codes: &[&str]) -> bool {
         let mut escalated = false;
-        let strict = |d: &&mut Diagnostic| {
-            codes.contains(&d.code.as_ref()) && d.severity == Severity::Warning
+        let named = |code: &str| {
+            codes.iter().any(|c| match c.strip_suffix('*') {
+                Some(prefix) => code.starts_with(prefix),
+                None => *c == code,
+            })
         };
+        let strict =
+            |d: &&mut Diagnostic| named(d.code.as_ref()) && d.severity == Severity::Warning;
         for diagnostic in self.0.iter_mut().filter(strict) {
             diagnostic.severity = Severity::Error;
             escalated = true;
@@ -339,6 +358,27 @@ mod tests {
         let errors: Vec<&str> = found.iter().filter(|d| d.is_error()).map(|d| d.code()).collect();
         assert_eq!(errors, ["missing-alt"]);
         assert!(!found.escalate(&["missing-alt"]), "already errors");
+    }
+
+    #[test]
+    fn escalating_a_prefix_names_every_code_it_starts() {
+        let mut found: Diagnostics = [
+            Diagnostic::warning("a", Pos::default(), "w").with_code("typo-ordinal"),
+            Diagnostic::warning("a", Pos::default(), "v").with_code("typst"),
+        ]
+        .into_iter()
+        .collect();
+        assert!(found.escalate(&["typo-*"]));
+        let errors: Vec<&str> = found.iter().filter(|d| d.is_error()).map(|d| d.code()).collect();
+        assert_eq!(errors, ["typo-ordinal"]);
+    }
+
+    #[test]
+    fn a_suggestion_is_serialised_only_when_there_is_one() {
+        let d = Diagnostic::warning("a.md", Pos::new(1, 1), "m").with_suggestion("1re");
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.ends_with(",\"suggestion\":\"1re\"}"), "{json}");
+        assert_eq!(serde_json::from_str::<Diagnostic>(&json).unwrap(), d);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! | 7. commands | [`check`], [`watch`], [`scaffold`], [`diff`] | `presse check`, `presse watch`, `presse new`, `presse diff` |
 //! | 6. build machinery | [`build`] (`output`, `stamp`, `progress`, `report`) | every stage in order, per publication; editions written atomically, stamps, progress, findings printed |
 //! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews); model → XHTML → EPUB |
-//! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks |
+//! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks, the French editorial lint |
 //! | 3. reading | `parse`, [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
 //! | 2. the model | [`manifest`], [`model`], [`styles`] | `publication.toml`; the document model both editions read; the style presets |
 //! | 1. shared helpers | [`limits`], [`memo`], [`lang`], [`date`], `paths`, [`project`], `files`, `html`, `slug`, `suggest`, `url` | limits on input, memoised work bounded, language tags, dates, the one "inside the project" check, the project found from any folder in it, safe reads and atomic writes, HTML tags read, slugs, "did you mean", URLs |

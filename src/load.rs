@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Pos, pos_of_offset};
 use crate::files::read_text;
 use crate::limits;
-use crate::manifest::Manifest;
+use crate::manifest::{LINT_CODES, Manifest};
 use crate::memo;
 use crate::model::{
     BlockKind, Chapter, FRONT_MATTER_KEYS, ForeignKey, ForeignValue, FrontMatter, Inline,
@@ -199,6 +199,7 @@ fn parse_chapter(file: &Path, text: &str) -> Result<Chapter, Diagnostics> {
         blocks: parsed.blocks,
         notes: parsed.notes,
         loose_notes: parsed.loose_notes,
+        prose: parsed.prose,
     };
     let over_limits = over_limits(&mut chapter);
     if !over_limits.is_empty() {
@@ -301,11 +302,26 @@ fn parse_front_matter(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic
             (None, None) => Pos::new(2, 1),
         };
         Diagnostic::error(file, pos, format!("bad front matter: {message}")).with_code("bad-front-matter").with_hint(
-            "front matter takes title, author, lang, description, kicker, standfirst and typography (true or false)",
+            "front matter takes title, author, lang, description, kicker, standfirst, typography (true or false) and lint-off (a list of lint codes)",
         )
     })?;
     front.foreign = foreign_keys(yaml, file)?;
+    unknown_lint_code(&front.lint_off, yaml, file)?;
     Ok(front)
+}
+
+/// A code of `lint-off` that the lint does not have, as in `[lint]` of `publication.toml`.
+fn unknown_lint_code(codes: &[String], yaml: &str, file: &Path) -> Result<(), Diagnostic> {
+    let known = |code: &&String| *code == "typo-*" || LINT_CODES.contains(&code.as_str());
+    let Some(unknown) = codes.iter().find(|code| !known(code)) else { return Ok(()) };
+    let hint = match near_miss(unknown, &LINT_CODES) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("the codes are {} and \"typo-*\" for all", LINT_CODES.join(", ")),
+    };
+    let message = format!("unknown lint code `{unknown}`");
+    Err(Diagnostic::error(file, key_pos(yaml, "lint-off"), message)
+        .with_code("bad-front-matter")
+        .with_hint(hint))
 }
 
 /// The keys of pandoc's metadata, with the `publication.toml` field that holds each.
@@ -397,6 +413,7 @@ pub fn from_markdown(markdown: &str) -> Publication {
         blocks: parsed.blocks,
         notes: parsed.notes,
         loose_notes: parsed.loose_notes,
+        prose: parsed.prose,
     };
     let chapters = vec![chapter];
     Publication {
@@ -464,6 +481,20 @@ mod tests {
             assert_eq!(err.pos.line, 2, "{err}");
             assert_eq!(err.hint.as_deref(), Some(format!("did you mean `{meant}`?").as_str()));
         }
+    }
+
+    #[test]
+    fn lint_off_takes_only_the_lint_codes() {
+        let text = "---\ntitle: x\nlint-off: [typo-number, typo-ordinals]\n---\n";
+        let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
+        assert_eq!((err.pos.line, err.code()), (3, "bad-front-matter"), "{err}");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `typo-ordinal`?"));
+        let text = "---\nlint-off: [typo-number, \"typo-*\"]\nlint_off: [x]\n---\n";
+        let err = split_front_matter(text, Path::new("a.md")).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `lint-off`?"), "{err}");
+        let text = "---\nlint-off: [typo-number, \"typo-*\"]\n---\n";
+        let (front, _, _) = split_front_matter(text, Path::new("a.md")).unwrap();
+        assert_eq!(front.lint_off, ["typo-number", "typo-*"]);
     }
 
     #[test]

@@ -121,10 +121,14 @@ struct CheckArgs {
     /// line) or github (GitHub Actions annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     message_format: Format,
-    /// Treat accessibility warnings (an image without alternative text) and broken links as
-    /// errors.
+    /// Treat accessibility warnings (an image without alternative text), broken links and the
+    /// editorial lint's findings (typo-…) as errors.
     #[arg(long)]
     strict: bool,
+    /// Write the editorial lint's certain corrections (ordinals, abbreviations, accented
+    /// capitals, ligatures, months, double spaces) into the Markdown files, then check.
+    #[arg(long)]
+    fix: bool,
 }
 
 #[derive(clap::Args)]
@@ -405,6 +409,12 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let config = presse::check::CheckConfig { root, publications, strict: args.strict };
+            if args.fix {
+                match presse::check::fix(&config) {
+                    Ok(changes) => print_changes(&changes),
+                    Err(found) => return print_findings(&found, format, colour, &config.root),
+                }
+            }
             let diagnostics = presse::check::check(&config);
             if diagnostics.is_empty() && format == MessageFormat::Human {
                 let names = presse::load::publication_dirs(&config.root, &config.publications);
@@ -538,6 +548,19 @@ fn summarise(
         }
     }
     if report.diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Prints what `check --fix` wrote, one line a change, then how many.
+fn print_changes(changes: &[presse::check::Change]) {
+    for change in changes {
+        let presse::check::Change { file, applied } = change;
+        eprintln!("{}:{}: {} → {}", file.display(), applied.line, applied.old, applied.new);
+    }
+    let files: std::collections::BTreeSet<_> = changes.iter().map(|c| &c.file).collect();
+    let (n, f) = (changes.len(), files.len());
+    let noun = if n == 1 { "correction" } else { "corrections" };
+    let file_noun = if f == 1 { "file" } else { "files" };
+    eprintln!("fixed: {n} {noun} in {f} {file_noun}");
 }
 
 /// Prints the findings of `check`; exit code 1 when any is an error.

@@ -58,6 +58,9 @@ pub struct Manifest {
     /// How the print edition is made and what preflight checks (`[print]`).
     #[serde(default)]
     pub print: PrintManifest,
+    /// Which editorial lint codes are off and which are errors (`[lint]`).
+    #[serde(default)]
+    pub lint: LintManifest,
     /// The text it was read from, to point later findings at a key's line.
     #[serde(skip)]
     text: String,
@@ -140,6 +143,52 @@ impl PrintManifest {
             .with_hint("give a page count such as 4 (a stapled issue), or remove the key"));
         }
         Ok(())
+    }
+}
+
+/// The codes of the French editorial lint, one per family of rules.
+pub const LINT_CODES: [&str; 9] = [
+    "typo-ordinal",
+    "typo-abbreviation",
+    "typo-accent",
+    "typo-ligature",
+    "typo-number",
+    "typo-month",
+    "typo-spacing",
+    "typo-repeat",
+    "typo-balance",
+];
+
+/// The `[lint]` table: `off = ["typo-number"]` turns codes off, `error = ["typo-ordinal"]`
+/// makes their findings errors. `"typo-*"` names every code.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LintManifest {
+    /// Codes not reported.
+    pub off: Vec<String>,
+    /// Codes reported as errors.
+    pub error: Vec<String>,
+}
+
+impl LintManifest {
+    fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        let known = |code: &String| code == "typo-*" || LINT_CODES.contains(&code.as_str());
+        let Some(unknown) = self.off.iter().chain(&self.error).find(|code| !known(code)) else {
+            return Ok(());
+        };
+        let hint = match crate::suggest::near_miss(unknown, &LINT_CODES) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("the codes are {} and \"typo-*\" for all", LINT_CODES.join(", ")),
+        };
+        let pos = key_pos(text, if self.off.contains(unknown) { "off" } else { "error" });
+        Err(Diagnostic::error(file, pos, format!("unknown lint code `{unknown}`"))
+            .with_code("bad-manifest")
+            .with_hint(hint))
+    }
+
+    /// Whether `code` is in `codes`, itself or through `typo-*`.
+    pub fn names(codes: &[String], code: &str) -> bool {
+        codes.iter().any(|c| c == code || c == "typo-*")
     }
 }
 
@@ -282,7 +331,8 @@ impl Manifest {
                 .with_code("bad-manifest")
                 .with_hint("give the publication a title"));
         }
-        self.print.check(text, file)
+        self.print.check(text, file)?;
+        self.lint.check(text, file)
     }
 
     /// The identifier, or one derived from the title, number and date so that it never changes.

@@ -41,6 +41,41 @@ pub struct Chapter {
     pub notes: Vec<Footnote>,
     /// Footnote references and definitions the parser found without their partner.
     pub loose_notes: Vec<LooseNote>,
+    /// The prose as written in the Markdown, for the editorial lint.
+    pub prose: Prose,
+}
+
+/// The prose of a chapter as written in its Markdown file: what the editorial lint reads and
+/// `presse check --fix` may rewrite. Code, URLs in link targets, raw blocks and HTML are not in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Prose {
+    /// The text runs, in order.
+    pub runs: Vec<ProseRun>,
+    /// The lines exempted by `<!-- presse: allow code … -->` on the line before.
+    pub allowed: Vec<AllowedLine>,
+}
+
+/// One run of text of a paragraph, a heading or a table cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProseRun {
+    /// Where its first character is in the Markdown file.
+    pub pos: Pos,
+    /// The text as read.
+    pub text: String,
+    /// Whether `text` is byte for byte what the file holds at `pos` on one line (a run with a
+    /// backslash escape or an entity is not): only such runs are linted and fixed.
+    pub verbatim: bool,
+    /// The paragraph, heading or cell it belongs to, numbered in order from 1.
+    pub block: u32,
+}
+
+/// A line exempted from some lint codes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AllowedLine {
+    /// The exempted line (the one after the comment).
+    pub line: u32,
+    /// The codes allowed there.
+    pub codes: Vec<String>,
 }
 
 /// The optional YAML front matter of a chapter. Keys written for other tools are kept aside
@@ -67,14 +102,17 @@ pub struct FrontMatter {
     pub standfirst: Option<FieldText>,
     /// `false` turns the typography pass off for this chapter; it is on by default.
     pub typography: Option<bool>,
+    /// Editorial lint codes turned off for this chapter (`lint-off: [typo-number]`).
+    #[serde(rename = "lint-off")]
+    pub lint_off: Vec<String>,
     /// The keys written for other tools (pandoc, static-site generators), in order.
     #[serde(skip)]
     pub foreign: Vec<ForeignKey>,
 }
 
 /// The front-matter keys of presse.
-pub const FRONT_MATTER_KEYS: [&str; 7] =
-    ["title", "author", "lang", "description", "kicker", "standfirst", "typography"];
+pub const FRONT_MATTER_KEYS: [&str; 8] =
+    ["title", "author", "lang", "description", "kicker", "standfirst", "typography", "lint-off"];
 
 /// A front-matter key written for another tool.
 #[derive(Debug, Clone, PartialEq, Hash)]

@@ -12,8 +12,9 @@ mod html;
 use crate::diag::Pos;
 use crate::limits::{MAX_EDITORIAL_NESTING, MAX_NESTING_DEPTH};
 use crate::model::{
-    Align, Block, BlockKind, Footnote, IMAGE_ATTRIBUTES, Image, Inline, InlineKind, KeyFigure,
-    LinkTarget, List, ListItem, LooseNote, NoteProblem, RawFormat, Table, editorial_kind,
+    Align, AllowedLine, Block, BlockKind, Footnote, IMAGE_ATTRIBUTES, Image, Inline, InlineKind,
+    KeyFigure, LinkTarget, List, ListItem, LooseNote, NoteProblem, Prose, ProseRun, RawFormat,
+    Table, editorial_kind,
 };
 
 /// The blocks and footnote definitions of one Markdown text.
@@ -25,6 +26,8 @@ pub struct Parsed {
     pub notes: Vec<Footnote>,
     /// Footnote references without a definition, definitions without a reference.
     pub loose_notes: Vec<LooseNote>,
+    /// The prose as written, for the editorial lint.
+    pub prose: Prose,
     /// Where the Markdown first nests deeper than the limits allow; when set, the text
     /// is not read further and everything else is empty.
     pub too_deep: Option<Pos>,
@@ -63,7 +66,26 @@ pub fn parse(markdown: &str, first_line: u32) -> Parsed {
     // Footnote definitions are not blocks: `block` skips them wherever they are written.
     parsed.blocks = root.children().filter_map(|node| reader.block(node)).collect();
     reader.footnotes(root, markdown, &mut parsed);
+    parsed.prose = Prose {
+        runs: reader.prose_runs(root, &LineStarts::new(markdown)),
+        allowed: allowed_lines(markdown, reader.line_offset),
+    };
     parsed
+}
+
+/// The lines after a `<!-- presse: allow code … -->` comment, with the codes it allows.
+fn allowed_lines(markdown: &str, line_offset: u32) -> Vec<AllowedLine> {
+    let mut allowed = Vec::new();
+    for (index, line) in markdown.lines().enumerate() {
+        let Some(rest) = line.split("<!--").nth(1) else { continue };
+        let Some(codes) = rest.trim_start().strip_prefix("presse:") else { continue };
+        let Some(codes) = codes.trim_start().strip_prefix("allow") else { continue };
+        let codes = codes.split("-->").next().unwrap_or("");
+        let codes = codes.split([' ', ',']).filter(|c| !c.is_empty()).map(str::to_string);
+        let line = index as u32 + 2 + line_offset;
+        allowed.push(AllowedLine { line, codes: codes.collect() });
+    }
+    allowed
 }
 
 /// The first node, in document order, nested deeper than [`MAX_NESTING_DEPTH`] or inside
@@ -143,6 +165,31 @@ impl Reader {
             parsed.notes.push(note);
         }
         parsed.loose_notes.sort_by_key(|note| note.pos);
+    }
+
+    /// The text runs of every paragraph, heading and table cell, footnotes included, with
+    /// whether each is written verbatim on its line.
+    fn prose_runs<'a>(&self, root: &'a AstNode<'a>, lines: &LineStarts) -> Vec<ProseRun> {
+        let mut runs = Vec::new();
+        let mut block = 0;
+        for node in root.descendants() {
+            let value = &node.data().value;
+            if !matches!(value, NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell)
+            {
+                continue;
+            }
+            block += 1;
+            for text_node in node.descendants().filter(|n| !is_autolink_text(n)) {
+                let NodeValue::Text(text) = &text_node.data().value else { continue };
+                let (start, end) =
+                    (text_node.data().sourcepos.start, text_node.data().sourcepos.end);
+                let source = lines.slice(start.line, start.column, end.column);
+                let verbatim = start.line == end.line && source == text.as_ref();
+                let pos = Pos::new(start.line as u32 + self.line_offset, start.column as u32);
+                runs.push(ProseRun { pos, text: text.to_string(), verbatim, block });
+            }
+        }
+        runs
     }
 
     fn blocks<'a>(&self, node: &'a AstNode<'a>) -> Vec<Block> {
@@ -314,6 +361,18 @@ impl Reader {
         };
         Some(Inline::new(pos, kind))
     }
+}
+
+/// Whether a text node is the address an autolink (`<https://…>`, `www.…`, an e-mail) shows.
+fn is_autolink_text<'a>(node: &'a AstNode<'a>) -> bool {
+    let Some(parent) = node.parent() else { return false };
+    let (NodeValue::Text(text), NodeValue::Link(link)) = (&node.data().value, &parent.data().value)
+    else {
+        return false;
+    };
+    let url = link.url.as_str();
+    let shown = url.strip_prefix("mailto:").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
+    url == text.as_ref() as &str || shown == text.as_ref() as &str
 }
 
 /// Raw HTML without its comments (`<!-- … -->`, which are silent in both editions).
@@ -566,6 +625,38 @@ mod tests {
                 proptest::prop_assert!(note.pos.line >= 1 && note.pos.column >= 1);
             }
         }
+    }
+
+    #[test]
+    fn prose_runs_are_the_text_as_written_and_where() {
+        let md = "# Titre {#t}\n\nUn *mot* `code` [lien](https://x.org) <https://y.org>\nsuite \\* fin\n\n```\ncode\n```\n\n<!-- presse: allow typo-number typo-month -->\n| a | b |\n|---|---|\n| 1.5 | c |\n";
+        let prose = parse(md, 3).prose;
+        let runs: Vec<_> = prose
+            .runs
+            .iter()
+            .map(|r| (r.pos.line, r.pos.column, r.text.as_str(), r.verbatim, r.block))
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                (3, 3, "Titre", true, 1),
+                (5, 1, "Un ", true, 2),
+                (5, 5, "mot", true, 2),
+                (5, 9, " ", true, 2),
+                (5, 16, " ", true, 2),
+                (5, 18, "lien", true, 2),
+                (5, 38, " ", true, 2),
+                (6, 1, "suite * fin", false, 2),
+                (13, 3, "a", true, 3),
+                (13, 7, "b", true, 4),
+                (15, 3, "1.5", true, 5),
+                (15, 9, "c", true, 6),
+            ]
+        );
+        assert_eq!(
+            prose.allowed,
+            [AllowedLine { line: 13, codes: vec!["typo-number".into(), "typo-month".into()] }]
+        );
     }
 
     #[test]

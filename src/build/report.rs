@@ -152,6 +152,9 @@ impl<'a> Sources<'a> {
             Some(label) => report = report.with_label(label),
             None => report = report.with_note(location(d)),
         }
+        if let Some(suggestion) = &d.suggestion {
+            report = report.with_note(format!("suggestion: {suggestion}"));
+        }
         if let Some(hint) = &d.hint {
             report = report.with_note(format!("hint: {hint}"));
         }
@@ -195,10 +198,13 @@ fn json(d: &Diagnostic) -> String {
 }
 
 fn github(d: &Diagnostic) -> String {
-    let message = match &d.hint {
-        Some(hint) => format!("{} (hint: {hint})", d.message),
-        None => d.message.clone(),
-    };
+    let mut message = d.message.clone();
+    if let Some(suggestion) = &d.suggestion {
+        message.push_str(&format!(" (suggestion: {suggestion})"));
+    }
+    if let Some(hint) = &d.hint {
+        message.push_str(&format!(" (hint: {hint})"));
+    }
     // A whole file or a folder has no line: the annotation then names the file alone.
     let at = match d.pos.line {
         0 => String::new(),
@@ -356,6 +362,17 @@ mod tests {
         d.hint = None;
         let out = one(d, MessageFormat::Github, Path::new("."));
         assert_eq!(out, "::error file=dir%2Cx/a%3Ab.md,line=2,col=3::100%25 faux%0Avraiment");
+    }
+
+    #[test]
+    fn a_suggestion_is_shown_in_every_format() {
+        let d = finding().with_suggestion("1re");
+        let github = one(d.clone(), MessageFormat::Github, Path::new("."));
+        assert!(github.contains("(suggestion: 1re)"), "{github}");
+        let json = one(d.clone(), MessageFormat::Json, Path::new("."));
+        assert!(json.contains("\"suggestion\":\"1re\""), "{json}");
+        let human = one(d, MessageFormat::Human, Path::new("."));
+        assert!(human.contains("= suggestion: 1re"), "{human}");
     }
 
     #[test]

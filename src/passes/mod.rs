@@ -5,6 +5,7 @@ mod checks;
 mod foreign;
 mod ids;
 mod images;
+pub mod lint;
 mod typography;
 mod urls;
 
@@ -17,8 +18,8 @@ use crate::model::Publication;
 pub use checks::MISSING_ALT;
 
 /// The findings that `--strict` makes errors, beside the print preflight's: an image without
-/// alternative text, a link that leads nowhere.
-pub const STRICT: [&str; 2] = [MISSING_ALT, ids::BROKEN_LINK];
+/// alternative text, a link that leads nowhere, the editorial lint's (`typo-*`).
+pub const STRICT: [&str; 3] = [MISSING_ALT, ids::BROKEN_LINK, lint::ALL];
 
 /// Runs every pass, in order, as both editions need them. Every pass runs even when one finds
 /// an error, so that one run reports everything.
@@ -32,5 +33,6 @@ pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {
     let publication = urls::run(publication).into_output(&mut found);
     let publication = images::run(publication, root).into_output(&mut found);
     let publication = checks::run(publication).into_output(&mut found);
+    let publication = lint::run(publication).into_output(&mut found);
     Warned::new(publication, found)
 }

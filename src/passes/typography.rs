@@ -16,7 +16,7 @@
 //! changes nothing.
 
 mod numbers;
-mod rules;
+pub(super) mod rules;
 
 use rayon::prelude::*;
 
@@ -573,6 +573,7 @@ mod tests {
             blocks: vec![],
             notes: vec![],
             loose_notes: vec![],
+            prose: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ mod errors;
 mod fuzz_regressions;
 mod incremental;
 mod interrupt;
+mod lint;
 mod literal_text;
 mod memory;
 mod parallel;

@@ -423,6 +423,7 @@ mod tests {
             blocks,
             notes,
             loose_notes: vec![],
+            prose: Default::default(),
         }
     }
 

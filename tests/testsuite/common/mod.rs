@@ -190,7 +190,7 @@ pub fn tool(program: &str, args: &[&str]) -> String {
 }
 
 /// presse's human output with each finding on one line, `file:line:column: severity: message`,
-/// its hint on the next (`  hint: …`); other lines as they are. The human output draws a
+/// its suggestion and hint on the next (`  suggestion: …`, `  hint: …`); other lines as they are. The human output draws a
 /// finding over several lines (the message, where it is, the source line and a caret, the
 /// hint): this reads them back, so that a test can name a finding in one string.
 pub fn one_line(stderr: &str) -> String {
@@ -212,6 +212,8 @@ pub fn one_line(stderr: &str) -> String {
                 place = file.to_string();
             } else if let Some(hint) = next.strip_prefix("= hint: ") {
                 hints.push(format!("  hint: {hint}"));
+            } else if let Some(suggestion) = next.strip_prefix("= suggestion: ") {
+                hints.push(format!("  suggestion: {suggestion}"));
             }
         }
         out.push(format!("{place}: {severity}: {message}"));
