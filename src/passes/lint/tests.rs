@@ -81,7 +81,9 @@ const FOUND: [(&str, &str, &str, &str); 66] = [
 ];
 
 /// Texts that must give no finding at all.
-const SILENT: [&str; 70] = [
+const SILENT: [&str; 71] = [
+    // Found on the French Rust book: the `un` of an elided word is no repeat.
+    "Si vous donnez à quelqu'un un fichier, il le lit aujourd’hui.",
     "Le 1er janvier, la 1re fois, le 2e étage, le XIXe siècle, les 1ers, les 2es.",
     "Le IIe Empire et la IIIe République.",
     "Meme écrit sans accent n'est pas un ordinal.",

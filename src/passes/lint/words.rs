@@ -268,7 +268,10 @@ fn repeated(text: &str, words: &[(usize, &str)], index: usize) -> Option<Hit> {
     let lower = word.to_lowercase();
     let third = words.get(index + 2).is_some_and(|(_, w)| w.to_lowercase() == lower);
     let earlier = index > 0 && words[index - 1].1.to_lowercase() == lower;
+    // `quelqu'un un`: the first is the end of an elided word.
+    let elided = text[..at].ends_with(['\'', '’']);
     if !NEVER_TWICE.contains(&lower.as_str())
+        || elided
         || next.to_lowercase() != lower
         || &text[at + word.len()..next_at] != " "
         || third
