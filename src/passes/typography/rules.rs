@@ -169,16 +169,21 @@ fn blank_after(after: &[Cell]) -> bool {
     after.first().is_none_or(|c| c.ch.is_whitespace() || CLOSERS.contains(c.ch))
 }
 
-/// ` - ` between two words → ` – ` (an incise).
+/// ` - ` or ` – ` between two words → an incise's en dash, held by a no-break space to the words
+/// it encloses: after the opening dash, before the closing one (`Paris –\u{a0}la ville\u{a0}– brille`).
 pub fn incise_dashes(mut cells: Vec<Cell>) -> Vec<Cell> {
+    let mut opening = true;
     for i in 2..cells.len().saturating_sub(2) {
-        if cells[i].is('-')
+        if (cells[i].is('-') || cells[i].is('–'))
             && cells[i - 1].is_space()
             && cells[i + 1].is_space()
             && !blank_before(&cells[..i - 1])
             && !blank_after(&cells[i + 2..])
         {
             cells[i].ch = '–';
+            let held = if opening { i + 1 } else { i - 1 };
+            cells[held].ch = NBSP;
+            opening = !opening;
         }
     }
     cells
