@@ -4,6 +4,22 @@ use std::fmt;
 
 use time::{Month, OffsetDateTime};
 
+/// The months in French, January first, lower-case as French writes them.
+pub const FRENCH_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A calendar date, as `publication.toml` gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(time::Date);

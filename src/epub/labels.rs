@@ -1,6 +1,7 @@
 //! Words the EPUB writes itself (task states, note links, page names, dates), per language.
 
 use crate::date::Date;
+use crate::date::FRENCH_MONTHS;
 use crate::lang::Lang;
 
 /// Words the EPUB writes itself, in the book's language.
@@ -41,20 +42,7 @@ impl Labels {
                 title_page: "Page de titre",
                 issue: "N°",
                 credit: "Crédit\u{a0}:",
-                months: [
-                    "janvier",
-                    "février",
-                    "mars",
-                    "avril",
-                    "mai",
-                    "juin",
-                    "juillet",
-                    "août",
-                    "septembre",
-                    "octobre",
-                    "novembre",
-                    "décembre",
-                ],
+                months: FRENCH_MONTHS,
                 day_first: true,
             }
         } else {

@@ -2,6 +2,7 @@
 //! days, repeated words.
 
 use super::Hit;
+use crate::date::FRENCH_MONTHS;
 
 /// The words of a text (runs of letters and digits), with their byte offsets.
 pub(super) fn words(text: &str) -> Vec<(usize, &str)> {
@@ -190,21 +191,6 @@ fn ligature(word: &str, span: (usize, usize)) -> Option<Hit> {
     Some(Hit::certain(span, "typo-ligature", message, fixed))
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// Dates that name a holiday, an event or a street, capitalised: `14 Juillet`, `8 Mai` …
 const NAMED_DATES: [&str; 8] = [
     "14 juillet",
@@ -223,7 +209,7 @@ fn month(word: &str, span: (usize, usize), before: &str) -> Option<Hit> {
     let day = before.strip_suffix([' ', '\u{a0}', '\u{202f}'])?;
     let number = day.rsplit([' ', '\u{a0}', '\u{202f}', '(', '«']).next()?;
     let is_day = number.chars().all(|c| c.is_ascii_digit()) && !number.is_empty();
-    if !MONTHS.contains(&lower.as_str())
+    if !FRENCH_MONTHS.contains(&lower.as_str())
         || !(is_day || number == "1er")
         || NAMED_DATES.contains(&format!("{number} {lower}").as_str())
     {
