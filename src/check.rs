@@ -66,23 +66,16 @@ pub fn fix(config: &CheckConfig) -> Result<Vec<Change>, Diagnostics> {
 
 /// Writes the corrections into one file, atomically, keeping a byte-order mark.
 fn fix_file(root: &Path, file: &Path, findings: &[&Finding]) -> Result<Vec<Change>, Diagnostic> {
-    let path = root.join(file);
-    let fail = |err: &dyn std::fmt::Display| {
-        Diagnostic::error(file, Pos::default(), format!("cannot fix the file: {err}"))
-            .with_code("fix")
-    };
-    let bytes = std::fs::read(&path).map_err(|err| fail(&err))?;
-    let text = String::from_utf8(bytes).map_err(|err| fail(&err))?;
-    let (bom, body) = match text.strip_prefix('\u{feff}') {
-        Some(body) => ("\u{feff}", body),
-        None => ("", text.as_str()),
-    };
-    let (fixed, applied) = lint::apply(body, findings);
+    let (body, bom) = files::read_text_and_bom(root, file)?;
+    let (fixed, applied) = lint::apply(&body, findings);
     if applied.is_empty() {
         return Ok(Vec::new());
     }
-    files::write_atomic(&path, format!("{bom}{fixed}").as_bytes())
-        .map_err(|err| fail(&format!("{err:#}")))?;
+    let bom = if bom { "\u{feff}" } else { "" };
+    files::write_atomic(&root.join(file), format!("{bom}{fixed}").as_bytes()).map_err(|err| {
+        Diagnostic::error(file, Pos::default(), format!("cannot fix the file: {err:#}"))
+            .with_code("fix")
+    })?;
     let change = |applied| Change { file: file.to_path_buf(), applied };
     Ok(applied.into_iter().map(change).collect())
 }

@@ -16,6 +16,12 @@ use crate::paths::{Refusal, inside_project};
 
 /// Reads a UTF-8 file relative to the project root, without its byte-order mark.
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    read_text_and_bom(root, file).map(|(text, _)| text)
+}
+
+/// Reads a UTF-8 file relative to the project root: its text without its byte-order mark, and
+/// whether it had one (for a program that writes the file back).
+pub fn read_text_and_bom(root: &Path, file: &Path) -> Result<(String, bool), Diagnostic> {
     let bytes = read_bounded(root, file)?;
     let text = String::from_utf8(bytes).map_err(|err| {
         let bad = err.utf8_error().valid_up_to();
@@ -31,7 +37,10 @@ pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
         .with_code("not-utf8")
         .with_hint("save the file as UTF-8 in your editor (it may be Latin-1 or Windows-1252)")
     })?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+    match text.strip_prefix('\u{feff}') {
+        Some(body) => Ok((body.to_string(), true)),
+        None => Ok((text, false)),
+    }
 }
 
 /// The bytes of a project file, refused when larger than [`limits::MAX_TEXT_FILE_BYTES`].
