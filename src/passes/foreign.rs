@@ -15,7 +15,7 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
     let single = publication.chapters.len() == 1;
     let toml = publication.dir.join("publication.toml");
     let mut ignored: Vec<(&ForeignKey, &std::path::Path)> = Vec::new();
-    let mut manifest = publication.manifest.clone();
+    let manifest = &mut publication.manifest;
     for chapter in &publication.chapters {
         for key in &chapter.front.foreign {
             let Some((field, value)) = &key.manifest else {
@@ -24,11 +24,11 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
                 }
                 continue;
             };
-            let line = toml_line(field, value);
-            if holds(&manifest, field, value) {
+            if holds(manifest, field, value) {
                 continue;
             }
-            let finding = if single && take(&mut manifest, field, value) {
+            let line = toml_line(field, value);
+            let finding = if single && take(manifest, field, value) {
                 let message = format!("`{}` is taken as the publication's `{field}`", key.key);
                 Diagnostic::note(&chapter.path, key.pos, message).with_hint(format!(
                     "a one-chapter publication takes pandoc's metadata; to keep it with the other \
@@ -63,7 +63,6 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
             Diagnostic::note(file, first.pos, message).with_code("foreign-keys").with_hint(hint),
         );
     }
-    publication.manifest = manifest;
     Warned::new(publication, found)
 }
 
