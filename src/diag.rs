@@ -226,6 +226,33 @@ impl Diagnostics {
     }
 }
 
+/// Things found again and again, each counted with the place it was first found, for one
+/// finding per kind of thing rather than one per occurrence.
+#[derive(Debug, Clone, Default)]
+pub struct Tally(Vec<(String, usize, Pos)>);
+
+impl Tally {
+    /// Counts one more occurrence of `item`, found at `pos`.
+    pub fn add(&mut self, item: String, pos: Pos) {
+        match self.0.iter_mut().find(|(seen, ..)| *seen == item) {
+            Some((_, count, _)) => *count += 1,
+            None => self.0.push((item, 1, pos)),
+        }
+    }
+
+    /// Each thing in the order first found, where first, and `" (N times; the first here)"`
+    /// to follow a message about it when it was found more than once.
+    pub fn counted(self) -> impl Iterator<Item = (String, Pos, String)> {
+        self.0.into_iter().map(|(item, count, pos)| {
+            let times = match count {
+                1 => String::new(),
+                n => format!(" ({n} times; the first here)"),
+            };
+            (item, pos, times)
+        })
+    }
+}
+
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
         Diagnostics(vec![diagnostic])

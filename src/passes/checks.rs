@@ -1,7 +1,7 @@
 //! Findings that change nothing in the model: footnotes without their partner, empty chapters
 //! and images without alternative text, reported alike by `presse build` and `presse check`.
 
-use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Tally, Warned};
 use crate::html::parse_tag;
 use crate::model::{
     BlockKind, Chapter, EDITORIAL_KINDS, IMAGE_ATTRIBUTES, Image, InlineKind, LooseNote,
@@ -34,13 +34,10 @@ pub fn run(mut publication: Publication) -> Warned<Publication> {
 /// Raw HTML the PDF leaves out (what has a meaning was read into the model already): one
 /// warning per chapter and element, with how many times and where first.
 fn raw_html(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
-    let mut seen: Vec<(String, usize, Pos)> = Vec::new();
+    let mut seen = Tally::default();
     let mut note = |fragment: &str, pos: Pos| {
         for name in element_names(fragment) {
-            match seen.iter_mut().find(|(known, ..)| *known == name) {
-                Some((_, count, _)) => *count += 1,
-                None => seen.push((name, 1, pos)),
-            }
+            seen.add(name, pos);
         }
     };
     chapter.visit_blocks_mut(&mut |block| {
@@ -53,12 +50,10 @@ fn raw_html(chapter: &mut Chapter, diagnostics: &mut Diagnostics) {
             note(html, inline.pos);
         }
     });
-    seen.sort_by_key(|(_, _, pos)| *pos);
-    for (name, count, pos) in seen {
-        let message = match count {
-            1 => format!("raw HTML `<{name}>` is left out of the PDF"),
-            n => format!("raw HTML `<{name}>` is left out of the PDF ({n} times; the first here)"),
-        };
+    let mut seen: Vec<_> = seen.counted().collect();
+    seen.sort_by_key(|(_, pos, _)| *pos);
+    for (name, pos, times) in seen {
+        let message = format!("raw HTML `<{name}>` is left out of the PDF{times}");
         diagnostics.push(
             Diagnostic::warning(&chapter.path, pos, message).with_code("raw-html").with_hint(
                 "write Markdown instead, or put print-only markup in a ```{=typst} block",

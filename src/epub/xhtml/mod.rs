@@ -9,7 +9,7 @@ use super::anchors::Anchors;
 use super::labels::Labels;
 use super::sanitise::{self, Context};
 use super::xml::{attr, id_part, text};
-use crate::diag::{Diagnostic, Diagnostics, Pos, Warned};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Tally, Warned};
 use crate::lang::Lang;
 use crate::model::{
     Align, Block, BlockKind, Chapter, Image, Inline, InlineKind, KeyFigure, List, RawFormat, Table,
@@ -63,7 +63,7 @@ pub fn chapter_page(chapter: &Chapter, file: &str, book: &Book) -> Warned<Page> 
         found: Diagnostics::default(),
         note_calls: HashMap::new(),
         heading_level: 0,
-        dropped: Vec::new(),
+        dropped: Tally::default(),
     };
     writer.body();
     writer.report_dropped();
@@ -134,7 +134,7 @@ struct Writer<'a> {
     /// The level of the last heading written (0 before the first).
     heading_level: u8,
     /// What raw HTML lost, each with how many times and where first, reported once per chapter.
-    dropped: Vec<(String, usize, Pos)>,
+    dropped: Tally,
 }
 
 impl Writer<'_> {
@@ -252,20 +252,14 @@ impl Writer<'_> {
     /// Notes what raw HTML lost at `pos`, to be reported once per chapter.
     fn note_dropped(&mut self, pos: Pos, dropped: Vec<String>) {
         for item in dropped {
-            match self.dropped.iter_mut().find(|(seen, ..)| *seen == item) {
-                Some((_, count, _)) => *count += 1,
-                None => self.dropped.push((item, 1, pos)),
-            }
+            self.dropped.add(item, pos);
         }
     }
 
     /// One warning per kind of raw HTML the chapter lost, at its first place.
     fn report_dropped(&mut self) {
-        for (item, count, pos) in std::mem::take(&mut self.dropped) {
-            let message = match count {
-                1 => format!("raw HTML left out of the EPUB: {item}"),
-                n => format!("raw HTML left out of the EPUB: {item} ({n} times; the first here)"),
-            };
+        for (item, pos, times) in std::mem::take(&mut self.dropped).counted() {
+            let message = format!("raw HTML left out of the EPUB: {item}{times}");
             self.warn(pos, "raw-html", message, "keep to plain elements (p, em, span, div, table …) with class, title and lang attributes");
         }
     }
