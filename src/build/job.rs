@@ -12,12 +12,12 @@ use super::output::Edition;
 use super::progress::{PublicationProgress, Step};
 use super::report::WrittenEdition;
 use crate::diag::{Diagnostics, Outcome, Warned};
-use crate::epub::{EpubOptions, epub};
+use crate::epub::{self, Draft, EpubOptions, PrintEdition};
 use crate::files::{Staged, stage, write_atomic};
 use crate::model::Publication;
 use crate::pdf::preview::Previews;
 use crate::pdf::print::PdfProfile;
-use crate::pdf::{self, Environment, Typeset, preflight};
+use crate::pdf::{self, Environment, Typeset, pagination, preflight};
 use crate::styles::Style;
 
 /// One publication, prepared, with its style and its output folder.
@@ -49,20 +49,28 @@ pub(super) struct PdfEdition {
     pub files_read: Vec<PathBuf>,
 }
 
-/// An edition made, or why not; `None` when the build does not ask for it. The outer `Result`
-/// is a failure to write, which stops the whole build.
-type Made<T> = Result<Option<Outcome<T>>>;
-
 impl Job<'_> {
     /// Both editions, made side by side and staged, or every finding when either failed: either
-    /// every edition asked for is put in place, or none.
+    /// every edition asked for is put in place, or none. The EPUB's chapters and images are made
+    /// while the PDF is laid out; its page list and cover, from the laid-out pages, while the
+    /// PDF is written.
     pub fn make(
         &self,
         env: &OnceLock<Environment>,
         tracker: &PublicationProgress,
     ) -> Result<Outcome<Editions>> {
-        let (pdf, epub) =
-            rayon::join(|| self.pdf_edition(env, tracker), || self.epub_edition(tracker));
+        let (typeset, draft) =
+            rayon::join(|| self.typeset(env, tracker), || self.epub_draft(tracker));
+        let print = match &typeset {
+            Some(Ok(Warned { output: (typeset, edition), .. })) => {
+                Some(self.print_edition(typeset, *edition))
+            }
+            _ => None,
+        };
+        let (pdf, epub) = rayon::join(
+            || typeset.map(|typeset| self.pdf_edition(typeset, tracker)).transpose(),
+            || draft.map(|draft| self.epub_edition(draft, print.as_ref())).transpose(),
+        );
         let mut found = Diagnostics::default();
         let pdf = gather(pdf?, &mut found);
         let epub = gather(epub?, &mut found);
@@ -72,50 +80,76 @@ impl Job<'_> {
         })
     }
 
-    /// The PDF, staged, its page count and its previews; the laid-out pages are dropped here,
-    /// before the EPUB is waited for.
-    fn pdf_edition(
+    /// The PDF laid out, with the edition it is for; `None` when the build makes no PDF.
+    fn typeset(
         &self,
         env: &OnceLock<Environment>,
         tracker: &PublicationProgress,
-    ) -> Made<PdfEdition> {
-        let Some(edition) = self.config.pdf_edition() else {
-            return Ok(None);
-        };
+    ) -> Option<Outcome<(Typeset, Edition)>> {
+        let edition = self.config.pdf_edition()?;
         let config = self.config;
         let env = env.get_or_init(|| Environment::for_project(&config.root, config.system_fonts));
         let fonts_found = Diagnostics::from(env.fonts().warnings(&config.root));
         tracker.step(Step::Typesetting);
-        let made = match self.pdf(env, edition)? {
+        let bleed = self.profile().print.map(|print| print.bleed);
+        let typeset =
+            pdf::typeset_with_bleed(self.publication, &config.root, env, self.style, bleed);
+        Some(match typeset {
+            Ok(made) => {
+                let found = fonts_found.into_iter().chain(made.findings).collect();
+                Ok(Warned::new((made.output, edition), found))
+            }
+            Err(found) => Err(fonts_found.into_iter().chain(found).collect()),
+        })
+    }
+
+    /// The PDF profile: screen or print, and the standards it meets.
+    fn profile(&self) -> PdfProfile {
+        let manifest = &self.publication.manifest;
+        PdfProfile::resolve(&manifest.print, self.config.print, self.config.pdf_standard)
+    }
+
+    /// What the EPUB takes from the laid-out pages: where each begins, and the first.
+    fn print_edition(&self, typeset: &Typeset, edition: Edition) -> PrintEdition {
+        let path = edition.file(self.dir, &self.publication.name);
+        PrintEdition {
+            file_name: path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+            page_starts: pagination::page_starts(typeset),
+            first_page: typeset.document.pages().first().cloned(),
+        }
+    }
+
+    /// The PDF written from its laid-out pages and staged, its page count and its previews; the
+    /// laid-out pages are dropped here, before the EPUB is waited for.
+    fn pdf_edition(
+        &self,
+        typeset: Outcome<(Typeset, Edition)>,
+        tracker: &PublicationProgress,
+    ) -> Result<Outcome<PdfEdition>> {
+        let Warned { output: (typeset, edition), findings } = match typeset {
             Ok(made) => made,
-            Err(found) => return Ok(Some(Err(fonts_found.into_iter().chain(found).collect()))),
+            Err(found) => return Ok(Err(found)),
         };
-        let Warned { output: (file, bytes, mut typeset), findings } = made;
-        let previews = config.preview.then(|| {
+        let made = match self.pdf(typeset, edition)? {
+            Ok(made) => made,
+            Err(found) => return Ok(Err(findings.into_iter().chain(found).collect())),
+        };
+        let Warned { output: (file, bytes, mut typeset), findings: pdf_found } = made;
+        let previews = self.config.preview.then(|| {
             tracker.step(Step::Previewing);
             pdf::preview::render(&typeset.document)
         });
         let pages = typeset.document.pages().len();
         let files_read = typeset.files_read();
         let made = PdfEdition { edition, file, bytes, pages, previews, files_read };
-        Ok(Some(Ok(Warned::new(made, fonts_found.into_iter().chain(findings).collect()))))
+        Ok(Ok(Warned::new(made, findings.into_iter().chain(pdf_found).collect())))
     }
 
-    /// The PDF, staged, its size and its laid-out pages.
-    fn pdf(
-        &self,
-        env: &Environment,
-        edition: Edition,
-    ) -> Result<Outcome<(Staged, usize, Typeset)>> {
+    /// The PDF from its laid-out pages, staged, its size and the pages.
+    fn pdf(&self, typeset: Typeset, edition: Edition) -> Result<Outcome<(Staged, usize, Typeset)>> {
         let (config, publication) = (self.config, self.publication);
-        let profile =
-            PdfProfile::resolve(&publication.manifest.print, config.print, config.pdf_standard);
-        let bleed = profile.print.map(|print| print.bleed);
-        let typeset = pdf::typeset_with_bleed(publication, &config.root, env, self.style, bleed);
-        let Warned { output: typeset, findings: mut found } = match typeset {
-            Ok(typeset) => typeset,
-            Err(found) => return Ok(Err(found)),
-        };
+        let profile = self.profile();
+        let mut found = Diagnostics::default();
         if config.emit_typst {
             let path = self.dir.join(format!("{}.typ", publication.name));
             write_atomic(&path, typeset.source.text.as_bytes())?;
@@ -142,23 +176,34 @@ impl Job<'_> {
         Ok(Warned::new((file?, bytes.len(), typeset), found).checked())
     }
 
-    /// The EPUB, staged, and its size.
-    fn epub_edition(&self, tracker: &PublicationProgress) -> Made<(Staged, usize)> {
+    /// The EPUB's chapters written and images converted; `None` when the build makes no EPUB.
+    fn epub_draft(&self, tracker: &PublicationProgress) -> Option<Result<Draft, Diagnostics>> {
         if !self.config.formats.epub {
-            return Ok(None);
+            return None;
         }
         tracker.step(Step::MakingEpub);
         let options = EpubOptions {
             max_image_side: self.config.max_image_side,
             cache_dir: Some(self.config.out.join(".cache").join("images")),
         };
-        let made = match epub(self.publication, &self.config.root, self.style, &options) {
+        Some(epub::draft(self.publication, &self.config.root, self.style, &options))
+    }
+
+    /// The EPUB packaged, with the print edition's pages and cover when there is one, staged,
+    /// and its size.
+    fn epub_edition(
+        &self,
+        draft: Result<Draft, Diagnostics>,
+        print: Option<&PrintEdition>,
+    ) -> Result<Outcome<(Staged, usize)>> {
+        let made = match draft
+            .and_then(|draft| epub::finish(draft, self.publication, self.style, print))
+        {
             Ok(made) => made,
-            Err(found) => return Ok(Some(Err(found))),
+            Err(found) => return Ok(Err(found)),
         };
-        // Written while the PDF is still being made.
         let staged = self.stage(Edition::Epub, &made.output)?;
-        Ok(Some(Ok(made.map(|bytes| (staged, bytes.len())))))
+        Ok(Ok(made.map(|bytes| (staged, bytes.len()))))
     }
 
     /// Writes one edition beside its final name, to be put in place by [`Job::commit`].

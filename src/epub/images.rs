@@ -72,6 +72,12 @@ pub fn process(publication: &Publication, root: &Path, options: &EpubOptions) ->
 }
 
 impl Images {
+    /// Makes `image` the book's cover.
+    pub fn add_cover(&mut self, image: EpubImage) {
+        self.cover = Some(image.href.clone());
+        self.files.push(image);
+    }
+
     /// Records a converted image; the same bytes under another name are stored once.
     fn add(&mut self, source: &Path, image: EpubImage) {
         let href = match self.files.iter().find(|f| f.bytes == image.bytes) {
@@ -109,6 +115,25 @@ fn convert_use(
         bytes,
     };
     Ok((image, cache::file_name(key, extension)))
+}
+
+/// The height of a cover rendered from the print edition, in pixels.
+const COVER_HEIGHT: f64 = 1600.0;
+
+/// The print edition's first page as the book's cover: a JPEG 1,600 pixels high (a PNG when
+/// the page is too wide for a JPEG).
+pub fn rendered_cover(page: &typst_layout::Page) -> EpubImage {
+    let scale = COVER_HEIGHT / page.frame.height().to_pt().max(1.0);
+    let pixels = DynamicImage::ImageRgba8(crate::pdf::rasterise(page, scale));
+    let (bytes, extension) = encode_jpeg(&pixels)
+        .or_else(|_| encode_png(&pixels))
+        .expect("encoding to memory cannot fail");
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes) as u32;
+    EpubImage {
+        href: format!("images/cover-{hash:08x}.{extension}"),
+        media_type: media_type(extension),
+        bytes,
+    }
 }
 
 /// A hash of the source bytes and of every option that changes the output.

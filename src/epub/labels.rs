@@ -21,8 +21,16 @@ pub struct Labels {
     pub title_page: &'static str,
     /// Before an issue number.
     pub issue: &'static str,
-    /// Before the credit of a figure.
+    /// Before the credit of a figure, when the style names it no other way.
     pub credit: &'static str,
+    /// The navigation to the print edition's pages.
+    pub page_list: &'static str,
+    /// The accessibility summary of the package.
+    pub accessibility_summary: &'static str,
+    /// What the summary adds when the book has the print edition's pages.
+    pub summary_pages: &'static str,
+    /// A colon after a label, spaced as the language spaces it.
+    colon: &'static str,
     /// The months, January first.
     months: [&'static str; 12],
     /// Whether dates read "26 novembre 2026" rather than "November 26, 2026".
@@ -41,7 +49,15 @@ impl Labels {
                 contents: "Table des matières",
                 title_page: "Page de titre",
                 issue: "N°",
-                credit: "Crédit\u{a0}:",
+                credit: "Crédit",
+                page_list: "Pages de l'édition imprimée",
+                accessibility_summary: "Cette publication suit l'ordre de lecture de ses \
+                    sources. Elle offre une table des matières navigable et des titres \
+                    structurés, décrit ses images par un texte de remplacement et relie ses \
+                    notes à leur appel dans les deux sens.",
+                summary_pages: " Les numéros de page de l'édition imprimée (PDF) sont \
+                    repérés dans le texte et listés pour la navigation.",
+                colon: "\u{a0}:",
                 months: FRENCH_MONTHS,
                 day_first: true,
             }
@@ -54,7 +70,14 @@ impl Labels {
                 contents: "Contents",
                 title_page: "Title page",
                 issue: "No.",
-                credit: "Credit:",
+                credit: "Credit",
+                page_list: "Pages of the print edition",
+                accessibility_summary: "This publication follows the reading order of its \
+                    sources, has a navigable table of contents and structured headings, \
+                    describes its images with alternative text and links footnotes both ways.",
+                summary_pages: " The page numbers of the print edition (PDF) are marked in the \
+                    text and listed for navigation.",
+                colon: ":",
                 months: [
                     "January",
                     "February",
@@ -76,6 +99,13 @@ impl Labels {
 }
 
 impl Labels {
+    /// What goes before a figure's credit: the style's label (or the language's word) and a
+    /// colon, spaced as the language spaces it.
+    pub fn credit_label(&self, style_label: Option<&str>) -> String {
+        let label = style_label.unwrap_or(self.credit);
+        format!("{label}{}", self.colon)
+    }
+
     /// A date written out in the book's language.
     pub fn long_date(&self, date: Date) -> String {
         let month = self.months[usize::from(date.month().clamp(1, 12)) - 1];

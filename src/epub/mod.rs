@@ -6,6 +6,7 @@ mod images;
 mod labels;
 mod normalise;
 mod package;
+mod pagelist;
 mod sanitise;
 mod xhtml;
 mod xml;
@@ -16,10 +17,12 @@ use crate::date::edition_timestamp;
 use crate::diag::{Diagnostic, Diagnostics, Outcome, Pos, Warned};
 use crate::memo;
 use crate::model::Publication;
+use crate::pdf::pagination::PageStart;
 use crate::styles::Style;
 use anchors::{Anchors, chapter_file};
 use labels::Labels;
 use normalise::Fixes;
+use pagelist::Marker;
 use xhtml::{Book, Page};
 
 /// How the EPUB edition is made.
@@ -37,29 +40,71 @@ impl Default for EpubOptions {
     }
 }
 
-/// The EPUB edition of a prepared publication, with what was found while making it.
+/// What the print edition tells the EPUB: where each of its pages begins, and its first page
+/// (the cover when the publication names none).
+pub struct PrintEdition {
+    /// The PDF's file name, which the page list follows.
+    pub file_name: String,
+    /// Where each page of the PDF begins in the sources.
+    pub page_starts: Vec<PageStart>,
+    /// The PDF's first page, laid out.
+    pub first_page: Option<typst_layout::Page>,
+}
+
+/// The EPUB edition of a prepared publication, with what was found while making it, without a
+/// print edition to follow.
 pub fn epub(
     publication: &Publication,
     root: &Path,
     style: &Style,
     options: &EpubOptions,
 ) -> Outcome<Vec<u8>> {
-    memo::stage(|| make_epub(publication, root, style, options))
+    let draft = draft(publication, root, style, options)?;
+    finish(draft, publication, style, None)
 }
 
-fn make_epub(
+/// An EPUB whose chapters are written and images converted, waiting for the print edition.
+pub struct Draft {
+    images: images::Images,
+    pages: Vec<Page>,
+    found: Diagnostics,
+}
+
+/// The chapters written and the images converted: what takes time, done while the PDF is laid
+/// out.
+pub fn draft(
     publication: &Publication,
     root: &Path,
     style: &Style,
     options: &EpubOptions,
+) -> Result<Draft, Diagnostics> {
+    memo::stage(|| {
+        let mut found = Diagnostics::default();
+        let images = images::process(publication, root, options).into_output(&mut found);
+        let pages = chapter_pages(publication, style, &images).into_output(&mut found);
+        if found.has_errors() {
+            return Err(found);
+        }
+        Ok(Draft { images, pages, found })
+    })
+}
+
+/// The EPUB packaged from its draft, with the print edition's pages and cover when given.
+pub fn finish(
+    draft: Draft,
+    publication: &Publication,
+    style: &Style,
+    print: Option<&PrintEdition>,
 ) -> Outcome<Vec<u8>> {
-    let mut found = Diagnostics::default();
-    let images = images::process(publication, root, options).into_output(&mut found);
-    let pages = chapter_pages(publication, &images).into_output(&mut found);
-    if found.has_errors() {
-        return Err(found);
+    let Draft { mut images, mut pages, mut found } = draft;
+    let markers = print.map_or(Vec::new(), |print| pagelist::place(&mut pages, &print.page_starts));
+    if images.cover.is_none()
+        && let Some(page) = print.and_then(|print| print.first_page.as_ref())
+    {
+        images.add_cover(images::rendered_cover(page));
     }
-    match package_book(publication, style, &images, &pages) {
+    let source = print.map(|print| print.file_name.as_str()).filter(|_| !markers.is_empty());
+    match package_book(publication, style, &images, &pages, (&markers, source)) {
         Ok(bytes) => Ok(Warned::new(bytes, found)),
         Err(message) => {
             let manifest = publication.dir.join("publication.toml");
@@ -75,12 +120,14 @@ fn make_epub(
     }
 }
 
-/// The pages, images and stylesheet packaged by epub-builder, then normalised.
+/// The pages, images and stylesheet packaged by epub-builder, then normalised; `page_list`
+/// holds the page-break markers placed and the file they follow.
 fn package_book(
     publication: &Publication,
     style: &Style,
     images: &images::Images,
     pages: &[Page],
+    page_list: (&[Marker], Option<&str>),
 ) -> Result<Vec<u8>, String> {
     let labels = Labels::for_language(&publication.manifest.lang);
     let (front, front_is_cover) = package::front_page(publication, images, labels);
@@ -95,10 +142,12 @@ fn package_book(
         modified: edition_timestamp(publication.manifest.date),
     };
     let raw = package::assemble(&contents).map_err(|err| format!("EPUB packaging: {err}"))?;
+    let (markers, page_source) = page_list;
     let fixes = Fixes {
         identifier: publication.manifest.stable_identifier(),
         lang: publication.manifest.lang.to_string(),
-        metadata: package::metadata(publication, images),
+        metadata: package::metadata(publication, images, labels, page_source),
+        page_list: pagelist::nav(markers, labels),
     };
     let filled: Vec<(String, &[u8])> =
         images.files.iter().map(|i| (format!("OEBPS/{}", i.href), i.bytes.as_slice())).collect();
@@ -106,11 +155,20 @@ fn package_book(
 }
 
 /// Every chapter as an XHTML page, links resolved across the book.
-fn chapter_pages(publication: &Publication, images: &images::Images) -> Warned<Vec<Page>> {
+fn chapter_pages(
+    publication: &Publication,
+    style: &Style,
+    images: &images::Images,
+) -> Warned<Vec<Page>> {
     let files: Vec<String> =
         publication.chapters.iter().enumerate().map(|(i, c)| chapter_file(i, &c.slug)).collect();
     let anchors = Anchors::new(&publication.chapters, &files);
-    let book = Book { lang: &publication.manifest.lang, anchors: &anchors, images: &images.hrefs };
+    let book = Book {
+        lang: &publication.manifest.lang,
+        anchors: &anchors,
+        images: &images.hrefs,
+        credit_label: style.options.get("credit-label").and_then(toml::Value::as_str),
+    };
     let mut found = Diagnostics::default();
     let pages = publication
         .chapters

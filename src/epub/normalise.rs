@@ -25,6 +25,8 @@ pub struct Fixes {
     pub lang: String,
     /// Metadata elements (escaped XML) appended to the package's `<metadata>`.
     pub metadata: String,
+    /// The `page-list` navigation (escaped XML) added to the navigation document, if any.
+    pub page_list: String,
 }
 
 /// Rewrites an EPUB made by epub-builder; an error says which expected text is missing.
@@ -45,7 +47,7 @@ pub fn normalise(
         let name = archive.name_for_index(index).unwrap_or_default().to_string();
         let rewritten = match name.as_str() {
             "OEBPS/content.opf" => fix_package(&read(&mut archive, index)?, fixes)?.into_bytes(),
-            "OEBPS/nav.xhtml" => fix_nav(&read(&mut archive, index)?, &fixes.lang)?.into_bytes(),
+            "OEBPS/nav.xhtml" => fix_nav(&read(&mut archive, index)?, fixes)?.into_bytes(),
             "mimetype" => read(&mut archive, index)?.into_bytes(),
             _ => match filled.iter().find(|(entry, _)| *entry == name) {
                 Some((_, bytes)) => bytes.to_vec(),
@@ -132,9 +134,9 @@ fn fix_package(opf: &str, fixes: &Fixes) -> Result<String, String> {
     replace_once(&opf, "</metadata>", &format!("{}  </metadata>", fixes.metadata), file)
 }
 
-fn fix_nav(nav: &str, lang: &str) -> Result<String, String> {
+fn fix_nav(nav: &str, fixes: &Fixes) -> Result<String, String> {
     let file = "nav.xhtml";
-    let lang = attr(lang);
+    let lang = attr(&fixes.lang);
     let nav =
         replace_once(nav, "<html ", &format!("<html lang=\"{lang}\" xml:lang=\"{lang}\" "), file)?;
     let nav = replace_once(
@@ -143,6 +145,7 @@ fn fix_nav(nav: &str, lang: &str) -> Result<String, String> {
         "<nav epub:type=\"toc\" role=\"doc-toc\"",
         file,
     )?;
+    let nav = replace_once(&nav, "</body>", &format!("{}</body>", fixes.page_list), file)?;
     Ok(remove_empty_landmarks(&nav))
 }
 
@@ -199,6 +202,7 @@ mod tests {
             identifier: "urn:isbn:978-2 & co".into(),
             lang: "fr".into(),
             metadata: "    <meta property=\"schema:accessibilityHazard\">none</meta>\n".into(),
+            page_list: String::new(),
         }
     }
 

@@ -111,7 +111,13 @@ pub fn front_page(publication: &Publication, images: &Images, labels: Labels) ->
     };
     let xhtml = document(manifest.lang.as_str(), title, &body);
     (
-        Page { file: FRONT_FILE.to_string(), title: title.to_string(), xhtml, toc: Vec::new() },
+        Page {
+            file: FRONT_FILE.to_string(),
+            title: title.to_string(),
+            xhtml,
+            toc: Vec::new(),
+            blocks: Vec::new(),
+        },
         is_cover,
     )
 }
@@ -137,8 +143,14 @@ fn title_page_body(publication: &Publication, labels: Labels) -> String {
     format!("<section class=\"title-page\">\n{}\n</section>\n", lines.join("\n"))
 }
 
-/// The package metadata epub-builder cannot write: subtitle, publisher, date, accessibility.
-pub fn metadata(publication: &Publication, images: &Images) -> String {
+/// The package metadata epub-builder cannot write: subtitle, publisher, date, accessibility
+/// (in the book's language). `page_source` names the print edition whose pages are marked.
+pub fn metadata(
+    publication: &Publication,
+    images: &Images,
+    labels: Labels,
+    page_source: Option<&str>,
+) -> String {
     let manifest = &publication.manifest;
     let mut lines: Vec<String> = Vec::new();
     let mut meta = |property: &str, value: &str| {
@@ -156,9 +168,20 @@ pub fn metadata(publication: &Publication, images: &Images) -> String {
     if has_images {
         meta("schema:accessibilityFeature", "alternativeText");
     }
+    if page_source.is_some() {
+        meta("schema:accessibilityFeature", "pageNavigation");
+        meta("schema:accessibilityFeature", "printPageNumbers");
+    }
     meta("schema:accessibilityHazard", "none");
-    meta("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY);
-    meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+    let mut summary = labels.accessibility_summary.to_string();
+    if page_source.is_some() {
+        summary.push_str(labels.summary_pages);
+    }
+    meta("schema:accessibilitySummary", &summary);
+    meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA");
+    if let Some(source) = page_source {
+        meta("pageBreakSource", source);
+    }
     if let Some(subtitle) = &manifest.subtitle {
         let subtitle = text(&plain_text(subtitle));
         lines.push(format!("<dc:title id=\"subtitle\">{subtitle}</dc:title>"));
@@ -171,7 +194,3 @@ pub fn metadata(publication: &Publication, images: &Images) -> String {
     lines.push(format!("<dc:date>{}</dc:date>", manifest.date));
     lines.iter().map(|line| format!("    {line}\n")).collect()
 }
-
-const ACCESSIBILITY_SUMMARY: &str = "This publication follows the reading order of its sources, \
-    has a navigable table of contents and structured headings, describes its images with \
-    alternative text and links footnotes both ways.";

@@ -54,6 +54,18 @@ impl SourceMap {
         }
         Some((&self.files[entry.file], pos, entry.verbatim))
     }
+
+    /// Which of the map's marks the typst at `offset` follows; `None` before the first. Marks
+    /// are in the order of the emitted text, each where a block or an inline element begins.
+    pub fn mark_at(&self, offset: usize) -> Option<usize> {
+        self.entries.partition_point(|e| e.offset <= offset).checked_sub(1)
+    }
+
+    /// The chapter (its index in the publication) and the Markdown position of a mark.
+    pub fn mark(&self, index: usize) -> (usize, Pos) {
+        let entry = self.entries[index];
+        (entry.file, entry.pos)
+    }
 }
 
 /// Writes the typst source of a publication for the style template.

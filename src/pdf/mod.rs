@@ -3,6 +3,7 @@
 mod elision;
 pub(crate) mod emit;
 mod escape;
+pub(crate) mod pagination;
 pub(crate) mod preflight;
 pub(crate) mod preview;
 pub(crate) mod print;

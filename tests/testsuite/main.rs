@@ -17,6 +17,7 @@ mod command_line;
 mod commonmark;
 mod concurrent;
 mod diff;
+mod editions;
 mod elsewhere;
 mod epub;
 mod errors;

@@ -24,6 +24,9 @@ pub struct Book<'a> {
     pub anchors: &'a Anchors,
     /// Image files (relative to the project root) → their path inside the EPUB.
     pub images: &'a HashMap<PathBuf, String>,
+    /// The words before a figure's credit, as the style's `credit-label` gives them (the
+    /// language's word for "credit" when it gives none).
+    pub credit_label: Option<&'a str>,
 }
 
 /// A heading for the table of contents.
@@ -48,6 +51,18 @@ pub struct Page {
     pub xhtml: String,
     /// The chapter's top-level headings, for the table of contents.
     pub toc: Vec<TocEntry>,
+    /// Where each block of the chapter was written in `xhtml`, in the order written.
+    pub blocks: Vec<BlockSpan>,
+}
+
+/// Where a block of the Markdown was written in a page's XHTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockSpan {
+    /// The block's position in the Markdown (1:1 for the chapter's opening).
+    pub pos: Pos,
+    /// The byte offsets of its XHTML, from its opening tag to its closing one.
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Writes a chapter as an XHTML document named `file`.
@@ -64,12 +79,20 @@ pub fn chapter_page(chapter: &Chapter, file: &str, book: &Book) -> Warned<Page> 
         note_calls: HashMap::new(),
         heading_level: 0,
         dropped: Tally::default(),
+        blocks: Vec::new(),
     };
     writer.body();
     writer.report_dropped();
     let xhtml = document(lang.as_str(), &title, &writer.out);
+    // The body is the document's end, but for its closing tags.
+    let body_at = xhtml.len() - writer.out.len() - DOCUMENT_END.len();
+    let blocks = writer
+        .blocks
+        .iter()
+        .map(|b| BlockSpan { pos: b.pos, start: b.start + body_at, end: b.end + body_at })
+        .collect();
     let toc = chapter_toc(chapter, file);
-    Warned::new(Page { file: file.to_string(), title, xhtml, toc }, writer.found)
+    Warned::new(Page { file: file.to_string(), title, xhtml, toc, blocks }, writer.found)
 }
 
 /// The chapter's title: its first level-1 heading, its front matter title, or its slug.
@@ -109,13 +132,16 @@ pub fn field_text(inlines: &[Inline]) -> String {
         .collect()
 }
 
+/// What closes a document after its body.
+const DOCUMENT_END: &str = "</body>\n</html>\n";
+
 /// A whole XHTML document around a body.
 pub fn document(lang: &str, title: &str, body: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" \
          lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n\
-         <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>\n{body}</body>\n</html>\n",
+         <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>\n{body}{DOCUMENT_END}",
         lang = attr(lang),
         title = text(title),
     )
@@ -135,12 +161,15 @@ struct Writer<'a> {
     heading_level: u8,
     /// What raw HTML lost, each with how many times and where first, reported once per chapter.
     dropped: Tally,
+    /// Where each block was written in `out`.
+    blocks: Vec<BlockSpan>,
 }
 
 impl Writer<'_> {
     fn body(&mut self) {
         self.out
             .push_str("<section class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\">\n");
+        let opening = self.out.len();
         let front = &self.chapter.front;
         if let Some(kicker) = &front.kicker {
             self.out.push_str(&format!("<p class=\"kicker\">{}</p>\n", field_text(kicker)));
@@ -169,6 +198,7 @@ impl Writer<'_> {
             let author = field_text(author);
             self.out.push_str(&format!("<p class=\"chapter-author\">{author}</p>\n"));
         }
+        self.blocks.insert(0, BlockSpan { pos: Pos::new(1, 1), start: opening, end: opening });
         self.blocks(rest);
         for note in &self.chapter.notes {
             self.note(note);
@@ -183,6 +213,7 @@ impl Writer<'_> {
     }
 
     fn block(&mut self, block: &Block) {
+        let span = self.start_block(block.pos);
         match &block.kind {
             BlockKind::Heading { level, id, content } => self.heading(*level, id, content),
             BlockKind::Paragraph(inlines) => self.wrap("p", inlines),
@@ -206,7 +237,19 @@ impl Writer<'_> {
             BlockKind::Editorial { kind, title, blocks } => self.editorial(kind, title, blocks),
             BlockKind::KeyFigures(figures) => self.key_figures(figures),
         }
+        self.end_block(span);
         self.out.push('\n');
+    }
+
+    /// Records that a block at `pos` starts here; returns its index for [`Writer::end_block`].
+    fn start_block(&mut self, pos: Pos) -> usize {
+        let at = self.out.len();
+        self.blocks.push(BlockSpan { pos, start: at, end: at });
+        self.blocks.len() - 1
+    }
+
+    fn end_block(&mut self, index: usize) {
+        self.blocks[index].end = self.out.len();
     }
 
     /// A heading, never more than one level below the one before it (readers navigate by
@@ -292,7 +335,11 @@ impl Writer<'_> {
     fn item_blocks(&mut self, blocks: &[Block], tight: bool) {
         for block in blocks {
             match &block.kind {
-                BlockKind::Paragraph(inlines) if tight => self.inlines(inlines),
+                BlockKind::Paragraph(inlines) if tight => {
+                    let span = self.start_block(block.pos);
+                    self.inlines(inlines);
+                    self.end_block(span);
+                }
                 _ => self.block(block),
             }
         }
@@ -338,8 +385,13 @@ impl Writer<'_> {
         ));
         self.inlines(caption);
         if let Some(credit) = &image.credit {
-            let label = self.labels.credit;
-            self.out.push_str(&format!("<span class=\"credit\">{label} {}</span>", text(credit)));
+            let label = self.labels.credit_label(self.book.credit_label);
+            let space = if caption.is_empty() { "" } else { " " };
+            self.out.push_str(&format!(
+                "{space}<span class=\"credit\">{} {}</span>",
+                text(&label),
+                text(credit)
+            ));
         }
         self.out.push_str("</figcaption>\n</figure>");
     }
@@ -432,7 +484,8 @@ mod tests {
         let anchors = Anchors::new(chapters, &files);
         let images =
             HashMap::from([(PathBuf::from("sources/p/a.png"), "images/a.png".to_string())]);
-        let book = Book { lang: &Lang::french(), anchors: &anchors, images: &images };
+        let book =
+            Book { lang: &Lang::french(), anchors: &anchors, images: &images, credit_label: None };
         let Warned { output: page, findings } = chapter_page(&chapters[0], &files[0], &book);
         let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
         if let Err(err) = roxmltree::Document::parse_with_options(&page.xhtml, options) {

@@ -95,6 +95,38 @@ pub fn build_ok(root: &Path, extra: &[&str]) -> (tempfile::TempDir, String) {
     (out, stderr)
 }
 
+/// The sample publications of `sources/`, built once per test run (default flags) into a
+/// folder under Cargo's temporary folder; returns the output folder and what presse said.
+pub fn samples() -> &'static (PathBuf, String) {
+    static SAMPLES: OnceLock<(PathBuf, String)> = OnceLock::new();
+    SAMPLES.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("samples");
+        let _ = std::fs::remove_dir_all(&out);
+        let root = repository().to_str().unwrap();
+        let args = ["build", "--root", root, "--out", out.to_str().unwrap()];
+        let (code, stderr) = run_presse(&args);
+        assert_eq!(code, 0, "{stderr}");
+        (out, stderr)
+    })
+}
+
+/// The text files of an EPUB (XHTML, the package, CSS), by name inside the zip.
+pub fn epub_texts(epub: &Path) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let mut texts = std::collections::BTreeMap::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let name = entry.name().to_string();
+        if [".xhtml", ".opf", ".css"].iter().any(|ext| name.ends_with(ext)) {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            texts.insert(name, text);
+        }
+    }
+    texts
+}
+
 /// This repository's root, whose `sources/` holds the sample publications.
 pub fn repository() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
