@@ -108,8 +108,8 @@ impl Job<'_> {
         edition: Edition,
     ) -> Result<Outcome<(Staged, usize, Typeset)>> {
         let (config, publication) = (self.config, self.publication);
-        let profile =
-            PdfProfile::resolve(&publication.manifest.print, config.print, config.pdf_standard);
+        let standards = config.pdf_standards.as_deref();
+        let profile = PdfProfile::resolve(&publication.manifest, config.print, standards);
         let bleed = profile.print.map(|print| print.bleed);
         let typeset = pdf::typeset_with_bleed(publication, &config.root, env, self.style, bleed);
         let Warned { output: typeset, findings: mut found } = match typeset {
