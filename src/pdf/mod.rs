@@ -261,26 +261,41 @@ fn export_error(typeset: &Typeset, asked: &Asked, error: &SourceDiagnostic) -> D
     Diagnostic::error(file, pos, message).with_hint(hints.join("; ")).with_code("pdf-standard")
 }
 
-/// What to do about a standard's error: how to fix the source, typst's own hints when presse
-/// has none better, and how to opt out.
+/// What to do about a standard's error: how to fix the source (typst's own hints when presse
+/// has none better), and how to opt out.
 fn standard_hints(what: &str, error: &SourceDiagnostic) -> Vec<String> {
-    let typst = error.hints.iter().map(|h| h.v.to_string());
-    let fix = if what.contains("alt text") {
-        Some("describe the picture in its brackets: ![What the picture shows](images/file.png)")
-    } else if what.contains("heading") {
-        Some("give the headings consecutive levels: a chapter opens with #, then ##, ###")
-    } else if what.contains("structure") {
-        Some("a raw typst block here, or the style template, nests elements the standard forbids")
-    } else {
-        None
-    };
+    let fix = SOURCE_FIXES.iter().find(|(needle, _)| what.contains(needle)).map(|(_, fix)| fix);
     let mut hints: Vec<String> = match fix {
         Some(fix) => vec![fix.to_string()],
-        None => typst.filter(|h| !h.contains("show rule")).collect(),
+        None => {
+            let typst = error.hints.iter().map(|h| h.v.to_string());
+            typst.filter(|h| !h.contains("show rule")).collect()
+        }
     };
     hints.push(OPT_OUT.to_string());
     hints
 }
+
+/// How to fix the sources for typst's standard errors, by a phrase of the error.
+const SOURCE_FIXES: [(&str, &str); 6] = [
+    (
+        "alt text",
+        "describe the picture in its brackets: ![What the picture shows](images/file.png)",
+    ),
+    ("heading title is empty", "write the heading's text after its #, or remove the line"),
+    ("first heading", "give the headings consecutive levels: a chapter opens with #, then ##, ###"),
+    ("heading level", "give the headings consecutive levels: a chapter opens with #, then ##, ###"),
+    (
+        "could not be displayed",
+        "no font of the style has this character: put a font that has it in the project's \
+         fonts/ folder and name it in the style's options, or leave the character out",
+    ),
+    (
+        "structure",
+        "a raw typst block here, or the style template, nests elements the standard forbids: \
+         use grid or block for layout, table for data, pdf.artifact for decoration",
+    ),
+];
 
 /// Where the first text or shape painted in a CMYK colour comes from.
 fn first_cmyk(frame: &Frame) -> Option<Span> {
