@@ -219,10 +219,11 @@ struct BuildArgs {
     /// publication's [print] table says (default: 3 mm bleed, marks).
     #[arg(long)]
     print: bool,
-    /// Make the PDF meet a standard: a-2b (PDF/A-2b, archival) or ua-1 (PDF/UA-1, accessible);
-    /// overrides [print] standard.
-    #[arg(long, value_name = "a-2b|ua-1", value_parser = presse::manifest::PdfStandard::from_flag)]
-    pdf_standard: Option<presse::manifest::PdfStandard>,
+    /// The standards the PDF meets, as a comma list: ua-1 (PDF/UA-1, accessible), a-2a
+    /// (PDF/A-2a, archival and tagged), a-2b (PDF/A-2b, archival), or none; overrides [pdf]
+    /// standards [default: ua-1,a-2a].
+    #[arg(long, value_name = "LIST", value_parser = parse_standards)]
+    pdf_standard: Option<Standards>,
     /// How many publications to build at once [default: one per core]. Memory grows with it:
     /// each publication being built holds its laid-out pages, near 1 GiB for 300 pages, so
     /// lower it on a machine short of memory (--jobs 1 builds one at a time).
@@ -238,6 +239,14 @@ struct BuildArgs {
     /// Print every step of every publication as a line, with its time.
     #[arg(long, short)]
     verbose: bool,
+}
+
+/// The `--pdf-standard` list, one value for clap (a bare `Vec` would be many values).
+#[derive(Clone, Debug)]
+struct Standards(Vec<presse::manifest::PdfStandard>);
+
+fn parse_standards(text: &str) -> Result<Standards, String> {
+    presse::manifest::PdfStandard::from_flag(text).map(Standards)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -314,7 +323,7 @@ impl BuildArgs {
             jobs: self.jobs.map_or(0, usize::from),
             shard: self.shard,
             print: self.print,
-            pdf_standard: self.pdf_standard,
+            pdf_standards: self.pdf_standard.clone().map(|Standards(list)| list),
         }
     }
 }

@@ -55,6 +55,9 @@ pub struct Manifest {
     /// Options of the style, overriding its `preset.toml` (`[options]`).
     #[serde(default)]
     pub options: toml::Table,
+    /// Which standards every PDF edition meets (`[pdf]`).
+    #[serde(default)]
+    pub pdf: PdfManifest,
     /// How the print edition is made and what preflight checks (`[print]`).
     #[serde(default)]
     pub print: PrintManifest,
@@ -98,8 +101,9 @@ pub struct PrintManifest {
     pub bleed: Length,
     /// Whether crop marks are drawn outside the bleed.
     pub marks: bool,
-    /// The PDF standard the print edition must meet (`"pdf/a-2b"`, `"pdf/ua-1"`).
-    pub standard: Option<PdfStandard>,
+    /// The key the PDF standard once had, refused with a pointer to `[pdf] standards`.
+    #[serde(rename = "standard")]
+    pub moved_standard: Option<toml::Value>,
     /// How close to the trim text and pictures may come before preflight warns (`"3mm"`).
     pub safety_margin: Length,
     /// Warn when the page count is not a multiple of this (4 for a stapled issue).
@@ -111,7 +115,7 @@ impl Default for PrintManifest {
         PrintManifest {
             bleed: Length::mm(3.0),
             marks: true,
-            standard: None,
+            moved_standard: None,
             safety_margin: Length::mm(3.0),
             pages_multiple_of: None,
         }
@@ -120,6 +124,15 @@ impl Default for PrintManifest {
 
 impl PrintManifest {
     fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        if self.moved_standard.is_some() {
+            return Err(Diagnostic::error(file, key_pos(text, "standard"), MOVED_STANDARD)
+                .with_code("bad-manifest")
+                .with_hint(
+                    "every PDF, screen and print, now meets PDF/UA-1 and PDF/A-2a; to ask for \
+                     others, write them under [pdf], e.g. standards = [\"a-2b\"], or \
+                     standards = [] for none",
+                ));
+        }
         let out_of_range = |key: &str, length: Length, max_mm: f64| {
             let mm = length.points() / 72.0 * 25.4;
             (!(0.0..=max_mm).contains(&mm)).then(|| {
@@ -143,6 +156,32 @@ impl PrintManifest {
             .with_hint("give a page count such as 4 (a stapled issue), or remove the key"));
         }
         Ok(())
+    }
+}
+
+const MOVED_STANDARD: &str = "`[print] standard` has moved to `[pdf] standards`";
+
+/// The `[pdf]` table: the standards every PDF edition, screen and print, meets.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PdfManifest {
+    /// The standards, checked by typst's export; `[]` for none.
+    pub standards: Vec<PdfStandard>,
+}
+
+impl Default for PdfManifest {
+    fn default() -> Self {
+        PdfManifest { standards: PdfStandard::DEFAULT.to_vec() }
+    }
+}
+
+impl PdfManifest {
+    fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        PdfStandard::check_set(&self.standards).map_err(|message| {
+            Diagnostic::error(file, key_pos(text, "standards"), message)
+                .with_code("bad-manifest")
+                .with_hint("keep one of \"a-2a\" and \"a-2b\"")
+        })
     }
 }
 
@@ -239,34 +278,64 @@ impl<'de> Deserialize<'de> for Length {
 /// A PDF standard the PDF edition can be made to meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PdfStandard {
-    /// PDF/A-2b: archival.
-    A2b,
     /// PDF/UA-1: accessible (tagged, every image described).
     Ua1,
+    /// PDF/A-2a: archival, and tagged so that its text can be reused.
+    A2a,
+    /// PDF/A-2b: archival, its look only.
+    A2b,
 }
 
 impl PdfStandard {
-    /// Reads `a-2b`, `ua-1`, with or without a `pdf/` in front, in any case.
+    /// What every PDF meets unless the publication or the command line asks for less.
+    pub const DEFAULT: [PdfStandard; 2] = [PdfStandard::Ua1, PdfStandard::A2a];
+
+    /// Reads `ua-1`, `a-2a`, `a-2b`, with or without a `pdf/` in front, in any case.
     pub fn parse(text: &str) -> Option<PdfStandard> {
         let text = text.trim().to_ascii_lowercase();
         match text.strip_prefix("pdf/").unwrap_or(&text) {
-            "a-2b" => Some(PdfStandard::A2b),
             "ua-1" => Some(PdfStandard::Ua1),
+            "a-2a" => Some(PdfStandard::A2a),
+            "a-2b" => Some(PdfStandard::A2b),
             _ => None,
         }
     }
 
-    /// [`PdfStandard::parse`] for a command-line flag.
-    pub fn from_flag(text: &str) -> Result<PdfStandard, String> {
-        PdfStandard::parse(text).ok_or_else(|| format!("`{text}` is not a-2b or ua-1"))
+    /// Reads the `--pdf-standard` flag: a comma list (`ua-1,a-2a`), or `none`.
+    pub fn from_flag(text: &str) -> Result<Vec<PdfStandard>, String> {
+        if text.trim().eq_ignore_ascii_case("none") {
+            return Ok(Vec::new());
+        }
+        let read = |one: &str| {
+            PdfStandard::parse(one).ok_or_else(|| {
+                format!("`{one}` is not ua-1, a-2a or a-2b (or none for no standard)")
+            })
+        };
+        let list = text.split(',').map(read).collect::<Result<Vec<_>, _>>()?;
+        PdfStandard::check_set(&list)?;
+        Ok(list)
+    }
+
+    /// Whether typst can meet all of `list` at once: one PDF/A part at most.
+    pub fn check_set(list: &[PdfStandard]) -> Result<(), String> {
+        match list.contains(&PdfStandard::A2a) && list.contains(&PdfStandard::A2b) {
+            true => Err("a PDF meets one PDF/A level, not both a-2a and a-2b".into()),
+            false => Ok(()),
+        }
     }
 
     /// Its name, as written in the standard.
     pub fn name(self) -> &'static str {
         match self {
-            PdfStandard::A2b => "PDF/A-2b",
             PdfStandard::Ua1 => "PDF/UA-1",
+            PdfStandard::A2a => "PDF/A-2a",
+            PdfStandard::A2b => "PDF/A-2b",
         }
+    }
+
+    /// The names of `list`, joined with "and" (`PDF/UA-1 and PDF/A-2a`).
+    pub fn names(list: &[PdfStandard]) -> String {
+        list.iter().map(|s| s.name()).collect::<Vec<_>>().join(" and ")
     }
 }
 
@@ -275,7 +344,7 @@ impl<'de> Deserialize<'de> for PdfStandard {
         let text = String::deserialize(deserializer)?;
         PdfStandard::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "`{text}` is not a PDF standard presse makes; write \"pdf/a-2b\" or \"pdf/ua-1\""
+                "`{text}` is not a PDF standard presse makes; write \"ua-1\", \"a-2a\" or \"a-2b\""
             ))
         })
     }
@@ -298,7 +367,8 @@ fn date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Er
 fn hint_for(message: &str) -> &'static str {
     if message.starts_with("unknown field") {
         "publication.toml takes title, subtitle, number, date, lang, style, authors, identifier, \
-         cover, chapters, keywords, description, publisher, an [options] and a [print] table"
+         cover, chapters, keywords, description, publisher, an [options], a [pdf] and a [print] \
+         table"
     } else if message.starts_with("missing field") {
         "every publication.toml needs at least a title and a date"
     } else if message.contains("is not a date") {
@@ -331,6 +401,7 @@ impl Manifest {
                 .with_code("bad-manifest")
                 .with_hint("give the publication a title"));
         }
+        self.pdf.check(text, file)?;
         self.print.check(text, file)?;
         self.lint.check(text, file)
     }
@@ -428,15 +499,14 @@ mod tests {
     }
 
     #[test]
-    fn the_print_table_reads_lengths_standards_and_checks() {
+    fn the_print_table_reads_lengths_and_checks() {
         let text = format!(
-            "{CORPUS}[print]\nbleed = \"5mm\"\nmarks = false\nstandard = \"PDF/A-2b\"\n\
+            "{CORPUS}[print]\nbleed = \"5mm\"\nmarks = false\n\
              safety_margin = \"0.5cm\"\npages_multiple_of = 4\n"
         );
         let m = Manifest::parse(&text, Path::new("p.toml")).unwrap();
         assert!((m.print.bleed.points() - Length::mm(5.0).points()).abs() < 1e-9);
         assert!(!m.print.marks);
-        assert_eq!(m.print.standard, Some(PdfStandard::A2b));
         assert!((m.print.safety_margin.points() - Length::mm(5.0).points()).abs() < 1e-9);
         assert_eq!(m.print.pages_multiple_of, Some(4));
         assert_eq!(
@@ -446,7 +516,7 @@ mod tests {
         for (bad, line) in [
             ("bleed = \"3\"", 8),
             ("bleed = \"30mm\"", 8),
-            ("standard = \"pdf/x-4\"", 8),
+            ("standard = \"pdf/a-2b\"", 8),
             ("bled = \"3mm\"", 8),
             ("pages_multiple_of = 0", 8),
         ] {
@@ -454,6 +524,33 @@ mod tests {
             let err = Manifest::parse(&text, Path::new("p.toml")).unwrap_err();
             assert_eq!(err.pos.line, line, "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn every_pdf_meets_ua_1_and_a_2a_unless_the_pdf_table_says_otherwise() {
+        let standards = |extra: &str| {
+            let text = format!("{CORPUS}{extra}");
+            Manifest::parse(&text, Path::new("p.toml")).map(|m| m.pdf.standards)
+        };
+        assert_eq!(standards("").unwrap(), [PdfStandard::Ua1, PdfStandard::A2a]);
+        assert_eq!(standards("[pdf]\nstandards = []\n").unwrap(), []);
+        let archival = standards("[pdf]\nstandards = [\"PDF/A-2b\"]\n").unwrap();
+        assert_eq!(archival, [PdfStandard::A2b]);
+        for bad in ["[\"pdf/x-4\"]", "[\"a-2a\", \"a-2b\"]"] {
+            let err = standards(&format!("[pdf]\nstandards = {bad}\n")).unwrap_err();
+            assert_eq!(err.pos.line, 8, "{bad}: {err}");
+        }
+        let moved = standards("[print]\nstandard = \"pdf/ua-1\"\n").unwrap_err();
+        assert!(moved.message.contains("[pdf] standards"), "{moved}");
+    }
+
+    #[test]
+    fn the_standards_flag_takes_a_comma_list_or_none() {
+        assert_eq!(PdfStandard::from_flag("none"), Ok(vec![]));
+        let both = PdfStandard::from_flag("ua-1,a-2a").unwrap();
+        assert_eq!(both, PdfStandard::DEFAULT);
+        assert!(PdfStandard::from_flag("a-2a,a-2b").is_err());
+        assert!(PdfStandard::from_flag("x-4").unwrap_err().contains("or none"));
     }
 
     #[test]

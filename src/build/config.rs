@@ -36,8 +36,8 @@ pub struct BuildConfig {
     pub shard: Option<Shard>,
     /// Make the print edition of the PDF (bleed, crop marks, page boxes; see `[print]`).
     pub print: bool,
-    /// The PDF standard to meet, overriding `[print] standard`.
-    pub pdf_standard: Option<PdfStandard>,
+    /// The PDF standards to meet (empty: none), overriding `[pdf] standards`.
+    pub pdf_standards: Option<Vec<PdfStandard>>,
 }
 
 impl BuildConfig {
@@ -58,17 +58,17 @@ impl BuildConfig {
             jobs: 0,
             shard: None,
             print: false,
-            pdf_standard: None,
+            pdf_standards: None,
         }
     }
 
     /// The settings that change what is written, as text for the inputs' stamp.
     pub(super) fn settings(&self) -> String {
         let Self { formats, emit_typst, preview, strict, max_image_side, system_fonts, .. } = self;
-        let (print, pdf_standard) = (self.print, self.pdf_standard);
+        let (print, pdf_standards) = (self.print, &self.pdf_standards);
         format!(
             "{formats:?} {emit_typst} {preview} {strict} {max_image_side} {system_fonts} \
-             {print} {pdf_standard:?}"
+             {print} {pdf_standards:?}"
         )
     }
 

@@ -105,8 +105,8 @@ impl Job<'_> {
 
     /// The PDF profile: screen or print, and the standards it meets.
     fn profile(&self) -> PdfProfile {
-        let manifest = &self.publication.manifest;
-        PdfProfile::resolve(&manifest.print, self.config.print, self.config.pdf_standard)
+        let standards = self.config.pdf_standards.as_deref();
+        PdfProfile::resolve(&self.publication.manifest, self.config.print, standards)
     }
 
     /// What the EPUB takes from the laid-out pages: where each begins, and the first.

@@ -5,11 +5,15 @@ use std::fmt::Write;
 /// Text as typst content: a string literal embedded in markup and closed by `;`, so that no
 /// character of it can start markup, code, math, a comment, a label or a reference. One string
 /// is one text element for typst, where markup would make one per word and per space (see
-/// `bench/` for what that saves); the pages come out the same.
+/// `bench/` for what that saves); the pages come out the same. Control characters other than
+/// tabs and line feeds are left out: no font has a glyph for them, so they print nothing, and
+/// PDF/A refuses text it cannot map to a glyph.
 pub fn text(text: &str) -> String {
+    let printable = |c: &char| !c.is_control() || matches!(c, '\n' | '\t');
+    let text: String = text.chars().filter(printable).collect();
     let mut out = String::with_capacity(text.len() + 4);
     out.push('#');
-    out.push_str(&string(text));
+    out.push_str(&string(&text));
     out.push(';');
     out
 }
@@ -51,6 +55,7 @@ mod tests {
         assert_eq!(text("line\u{2028}sep"), "#\"line\\u{2028}sep\";");
         assert_eq!(text("quel\u{ad}qu’un\u{202f}?"), "#\"quel\\u{ad}qu’un\\u{202f}?\";");
         assert_eq!(text("\"; #x"), "#\"\\\"; #x\";");
+        assert_eq!(text("bell\u{7}\u{85}"), "#\"bell\";");
     }
 
     #[test]

@@ -160,14 +160,13 @@ fn typst_panic(publication: &Publication, panic: &(dyn std::any::Any + Send)) ->
 }
 
 /// Exports a laid-out publication as the screen PDF: tagged, with a stable identifier and
-/// timestamp.
+/// timestamp, meeting the publication's `[pdf] standards` (PDF/UA-1 and PDF/A-2a by default).
 pub fn export_pdf(typeset: &Typeset, publication: &Publication) -> Result<Vec<u8>, Diagnostics> {
-    let screen = PdfProfile { print: None, standard: None };
-    export_pdf_with(typeset, publication, &screen)
+    export_pdf_with(typeset, publication, &PdfProfile::screen(&publication.manifest))
 }
 
-/// [`export_pdf`], for the print edition with crop marks and page boxes, and meeting a PDF
-/// standard when asked.
+/// [`export_pdf`], as `profile` says: screen or print (crop marks and page boxes), and
+/// meeting its standards.
 pub(crate) fn export_pdf_with(
     typeset: &Typeset,
     publication: &Publication,
@@ -186,7 +185,7 @@ fn export(
         creator: Smart::Custom(Some(format!("presse {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(build_date(publication))),
         tagged: true,
-        standards: pdf_standards(profile.standard),
+        standards: pdf_standards(&profile.standards),
         ..PdfOptions::default()
     };
     let marked = profile.print.map(|print| print::add_marks(&typeset.document, &print));
@@ -203,56 +202,101 @@ fn export(
             }),
         },
         Err(errors) => {
-            let standard = profile.standard.map(|s| (s, publication.manifest.key_pos("standard")));
-            Err(errors
-                .iter()
-                .map(|error| export_error(typeset, &manifest, standard, error))
-                .collect())
+            let at = publication.manifest.key_pos("standards");
+            let asked = Asked { standards: &profile.standards, manifest: &manifest, at };
+            Err(errors.iter().map(|error| export_error(typeset, &asked, error)).collect())
         }
     }
 }
 
-/// typst's settings for a PDF standard (none asked: plain tagged PDF 1.7).
-fn pdf_standards(standard: Option<PdfStandard>) -> PdfStandards {
-    let list: &[typst_pdf::PdfStandard] = match standard {
-        None => &[],
-        Some(PdfStandard::A2b) => &[typst_pdf::PdfStandard::A_2b],
-        Some(PdfStandard::Ua1) => &[typst_pdf::PdfStandard::Ua_1],
-    };
-    PdfStandards::new(list).expect("one standard is always a valid set")
+/// typst's settings for a list of PDF standards (none: plain tagged PDF 1.7).
+fn pdf_standards(list: &[PdfStandard]) -> PdfStandards {
+    let list: Vec<typst_pdf::PdfStandard> = list
+        .iter()
+        .map(|standard| match standard {
+            PdfStandard::Ua1 => typst_pdf::PdfStandard::Ua_1,
+            PdfStandard::A2a => typst_pdf::PdfStandard::A_2a,
+            PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
+        })
+        .collect();
+    PdfStandards::new(&list).expect("the manifest and the flag check the set")
 }
 
+/// The standards an export was asked to meet, and where the manifest asks for them.
+struct Asked<'a> {
+    standards: &'a [PdfStandard],
+    manifest: &'a Path,
+    /// The `standards` key, or the manifest's first line when the defaults apply.
+    at: Pos,
+}
+
+/// How to opt out of the standards, said after every standard's error.
+const OPT_OUT: &str = "or, to build without them, write `standards = []` under [pdf] in \
+                       publication.toml, or pass --pdf-standard none";
+
 /// A PDF export error, at the Markdown (or template) that caused it when typst says where,
-/// else at the manifest's `standard` key.
-fn export_error(
-    typeset: &Typeset,
-    manifest: &Path,
-    standard: Option<(PdfStandard, Pos)>,
-    error: &SourceDiagnostic,
-) -> Diagnostic {
+/// else at the manifest's `standards` key.
+fn export_error(typeset: &Typeset, asked: &Asked, error: &SourceDiagnostic) -> Diagnostic {
     // krilla says where nothing is when a CMYK colour has no profile: find the first one.
     let span = match error.span.is_detached() && error.message.contains("CMYK") {
         true => typeset.document.pages().iter().find_map(|p| first_cmyk(&p.frame)),
         false => None,
     };
     let located = typeset.locate(span.map_or(error.span, DiagSpan::from));
-    let (file, pos) = located
-        .unwrap_or_else(|| (manifest.to_path_buf(), standard.map_or(Pos::default(), |(_, at)| at)));
-    let mut hints: Vec<String> = error.hints.iter().map(|h| h.v.to_string()).collect();
-    let (message, code) = match standard {
-        Some((standard, _)) => {
-            hints.push(format!(
-                "fix this, or build without {} (drop --pdf-standard or [print] standard)",
-                standard.name()
-            ));
-            // typst starts its message with "PDF/A-2b error: ", which ours already says.
-            let message = error.message.split_once(" error: ").map_or(&error.message[..], |m| m.1);
-            (format!("the PDF cannot meet {}: {message}", standard.name()), "pdf-standard")
-        }
-        None => (format!("PDF export: {}", error.message), "pdf-export"),
+    let (file, pos) = located.unwrap_or_else(|| (asked.manifest.to_path_buf(), asked.at));
+    if asked.standards.is_empty() {
+        let message = format!("PDF export: {}", error.message);
+        let hints: Vec<&str> = error.hints.iter().map(|h| h.v.as_str()).collect();
+        return Diagnostic::error(file, pos, message)
+            .with_hint(hints.join("; "))
+            .with_code("pdf-export");
+    }
+    // typst starts its message with the standards that fail ("PDF/UA-1 error: "); the names
+    // are ours when it does not.
+    let (failing, what) = match error.message.split_once(" error: ") {
+        Some((failing, what)) => (failing.to_string(), what),
+        None => (PdfStandard::names(asked.standards), &error.message[..]),
     };
-    Diagnostic::error(file, pos, message).with_hint(hints.join("; ")).with_code(code)
+    let message = format!("the PDF cannot meet {failing}: {what}");
+    let hints = standard_hints(what, error);
+    Diagnostic::error(file, pos, message).with_hint(hints.join("; ")).with_code("pdf-standard")
 }
+
+/// What to do about a standard's error: how to fix the source (typst's own hints when presse
+/// has none better), and how to opt out.
+fn standard_hints(what: &str, error: &SourceDiagnostic) -> Vec<String> {
+    let fix = SOURCE_FIXES.iter().find(|(needle, _)| what.contains(needle)).map(|(_, fix)| fix);
+    let mut hints: Vec<String> = match fix {
+        Some(fix) => vec![fix.to_string()],
+        None => {
+            let typst = error.hints.iter().map(|h| h.v.to_string());
+            typst.filter(|h| !h.contains("show rule")).collect()
+        }
+    };
+    hints.push(OPT_OUT.to_string());
+    hints
+}
+
+/// How to fix the sources for typst's standard errors, by a phrase of the error.
+const SOURCE_FIXES: [(&str, &str); 6] = [
+    (
+        "alt text",
+        "describe the picture in its brackets: ![What the picture shows](images/file.png)",
+    ),
+    ("heading title is empty", "write the heading's text after its #, or remove the line"),
+    ("first heading", "give the headings consecutive levels: a chapter opens with #, then ##, ###"),
+    ("heading level", "give the headings consecutive levels: a chapter opens with #, then ##, ###"),
+    (
+        "could not be displayed",
+        "no font of the style has this character: put a font that has it in the project's \
+         fonts/ folder and name it in the style's options, or leave the character out",
+    ),
+    (
+        "structure",
+        "a raw typst block here, or the style template, nests elements the standard forbids: \
+         use grid or block for layout, table for data, pdf.artifact for decoration",
+    ),
+];
 
 /// Where the first text or shape painted in a CMYK colour comes from.
 fn first_cmyk(frame: &Frame) -> Option<Span> {

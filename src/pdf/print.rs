@@ -14,7 +14,7 @@ use typst::utils::Numeric;
 use typst::visualize::{Color, FixedStroke, Geometry};
 use typst_layout::{Page, PagedDocument};
 
-use crate::manifest::{PdfStandard, PrintManifest};
+use crate::manifest::{Manifest, PdfStandard};
 
 /// typst's raw length units in a millimetre and in a point.
 const RAW_MM: f64 = 360.0;
@@ -28,13 +28,14 @@ const SLUG_MARGIN: Abs = Abs::raw(2.0 * RAW_MM);
 /// The thickness of a crop mark: a quarter point, a hairline as printers draw them.
 const MARK_THICKNESS: Abs = Abs::raw(0.25 * RAW_PT);
 
-/// How the PDF edition of one build is made: screen (no bleed, no marks) or print.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How the PDF edition of one build is made: screen (no bleed, no marks) or print, and the
+/// standards it meets.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PdfProfile {
     /// The print settings, or `None` for the screen edition.
     pub print: Option<PrintProfile>,
-    /// The PDF standard the file must meet, if any.
-    pub standard: Option<PdfStandard>,
+    /// The PDF standards the file must meet; none when empty.
+    pub standards: Vec<PdfStandard>,
 }
 
 /// The print edition's settings, checked.
@@ -48,16 +49,21 @@ pub struct PrintProfile {
 
 impl PdfProfile {
     /// The profile of a build: `--print` turns the print edition on, `[print]` says how it is
-    /// made; `--pdf-standard` wins over `[print] standard`, which counts only when printing.
+    /// made; `--pdf-standard` wins over `[pdf] standards`, which both editions meet.
     pub fn resolve(
-        manifest: &PrintManifest,
+        manifest: &Manifest,
         print: bool,
-        cli_standard: Option<PdfStandard>,
+        cli_standards: Option<&[PdfStandard]>,
     ) -> Self {
-        let profile =
-            PrintProfile { bleed: Abs::pt(manifest.bleed.points()), marks: manifest.marks };
-        let manifest_standard = if print { manifest.standard } else { None };
-        PdfProfile { print: print.then_some(profile), standard: cli_standard.or(manifest_standard) }
+        let (bleed, marks) = (manifest.print.bleed, manifest.print.marks);
+        let profile = PrintProfile { bleed: Abs::pt(bleed.points()), marks };
+        let standards = cli_standards.unwrap_or(&manifest.pdf.standards).to_vec();
+        PdfProfile { print: print.then_some(profile), standards }
+    }
+
+    /// The screen edition of `manifest`, meeting its `[pdf] standards`.
+    pub fn screen(manifest: &Manifest) -> Self {
+        PdfProfile::resolve(manifest, false, None)
     }
 }
 
@@ -248,11 +254,13 @@ mod tests {
 
     #[test]
     fn print_settings_count_only_with_print_and_the_flag_wins() {
-        let manifest = PrintManifest { standard: Some(PdfStandard::Ua1), ..Default::default() };
-        let screen = PdfProfile::resolve(&manifest, false, None);
-        assert_eq!(screen, PdfProfile { print: None, standard: None });
-        let print = PdfProfile::resolve(&manifest, true, Some(PdfStandard::A2b));
-        assert_eq!(print.standard, Some(PdfStandard::A2b));
+        let text = "title = \"T\"\ndate = \"2011-10-01\"\n[pdf]\nstandards = [\"ua-1\"]\n";
+        let manifest = Manifest::parse(text, std::path::Path::new("p.toml")).unwrap();
+        let screen = PdfProfile::screen(&manifest);
+        assert_eq!(screen, PdfProfile { print: None, standards: vec![PdfStandard::Ua1] });
+        let print = PdfProfile::resolve(&manifest, true, Some(&[PdfStandard::A2b]));
+        assert_eq!(print.standards, [PdfStandard::A2b]);
         assert_eq!(print.print.unwrap().bleed, Abs::mm(3.0));
+        assert!(PdfProfile::resolve(&manifest, false, Some(&[])).standards.is_empty());
     }
 }

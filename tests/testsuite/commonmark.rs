@@ -178,6 +178,7 @@ fn every_spec_example_compiles_and_keeps_its_text() {
     let style = presse::styles::resolve(Path::new("."), &presse::load::from_markdown(""))
         .expect("the default style");
     let mut failures = Vec::new();
+    let mut beyond_the_standards = Vec::new();
     for (number, line, markdown) in &examples {
         let publication = passed(presse::load::from_markdown(markdown));
         let typeset =
@@ -190,9 +191,19 @@ fn every_spec_example_compiles_and_keeps_its_text() {
                     continue;
                 }
             };
-        if presse::pdf::export_pdf(&typeset, &publication).is_err() {
-            failures.push(format!("example {number} (spec.txt:{line}): PDF export failed"));
-            continue;
+        match presse::pdf::export_pdf(&typeset, &publication) {
+            Ok(_) => {}
+            Err(found) if found.iter().all(is_the_texts_fault) => {
+                beyond_the_standards.push(*number);
+                if export_without_standards(&typeset, &publication).is_err() {
+                    failures.push(format!("example {number} (spec.txt:{line}): no PDF at all"));
+                }
+            }
+            Err(found) => {
+                let errors: Vec<String> = found.iter().map(|d| d.to_string()).collect();
+                failures.push(format!("example {number} (spec.txt:{line}): {errors:?}"));
+                continue;
+            }
         }
         let wanted = model_text(&publication.chapters[0]);
         let laid_out = presse::pdf::laid_out_text(&typeset.document);
@@ -208,4 +219,25 @@ fn every_spec_example_compiles_and_keeps_its_text() {
         failures.len(),
         failures.join("\n")
     );
+    // Their text itself cannot meet PDF/UA-1 and PDF/A-2a: characters no built-in font has
+    // (27, 356), a heading that skips levels (68–76, 649, 650) or has no text (79).
+    let known = [27, 68, 72, 73, 74, 76, 79, 356, 649, 650];
+    assert_eq!(beyond_the_standards, known, "the examples refused for their text changed");
+}
+
+/// Whether a standard's error is the Markdown's own doing, which its author fixes: a
+/// character no font has, headings that skip a level or have no text.
+fn is_the_texts_fault(finding: &presse::diag::Diagnostic) -> bool {
+    let faults = ["could not be displayed", "heading level", "first heading", "title is empty"];
+    finding.code == "pdf-standard" && faults.iter().any(|fault| finding.message.contains(fault))
+}
+
+/// The PDF of no standard, for an example whose text is beyond them.
+fn export_without_standards(
+    typeset: &presse::pdf::Typeset,
+    publication: &Publication,
+) -> Result<Vec<u8>, presse::diag::Diagnostics> {
+    let mut publication = publication.clone();
+    publication.manifest.pdf.standards.clear();
+    presse::pdf::export_pdf(typeset, &publication)
 }

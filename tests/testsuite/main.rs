@@ -16,6 +16,7 @@ mod ci_recipes;
 mod command_line;
 mod commonmark;
 mod concurrent;
+mod conformance;
 mod diff;
 mod editions;
 mod elsewhere;

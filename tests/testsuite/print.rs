@@ -195,19 +195,32 @@ fn text_at_the_trim_and_an_odd_page_count_warn() {
 }
 
 #[test]
-fn pdf_ua_1_refuses_a_picture_without_alt_text_naming_its_line() {
+fn by_default_a_picture_without_alt_text_fails_naming_its_line_the_fix_and_the_way_out() {
     let chapter = "# Essai\n\nUn paragraphe.\n\n![](images/petite.png)\n";
     let dir = one_chapter("", chapter);
-    let (code, stderr) = build_essai(dir.path(), &["--pdf-standard", "ua-1"]);
+    let (code, stderr) = build_essai(dir.path(), &[]);
     assert_eq!(code, 1, "{stderr}");
     let line =
         stderr.lines().find(|l| l.contains("PDF/UA-1")).unwrap_or_else(|| panic!("{stderr}"));
     assert!(line.contains("01-texte.md:5:1: error:") && line.contains("alt"), "{line}");
+    assert!(stderr.contains("![What the picture shows]"), "no fix in:\n{stderr}");
+    assert!(stderr.contains("--pdf-standard none"), "no way out in:\n{stderr}");
+    let (code, stderr) = build_essai(dir.path(), &["--pdf-standard", "none"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn the_old_print_standard_key_points_to_the_pdf_table() {
+    let dir = one_chapter("[print]\nstandard = \"pdf/a-2b\"\n", FIGURE);
+    let (code, stderr) = build_essai(dir.path(), &["--print"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("publication.toml:5:1: error:"), "{stderr}");
+    assert!(stderr.contains("[pdf] standards") && stderr.contains("hint:"), "{stderr}");
 }
 
 #[test]
 fn a_pdf_a_2b_print_edition_builds_with_its_boxes() {
-    let dir = one_chapter("[print]\nstandard = \"pdf/a-2b\"\n", FIGURE);
+    let dir = one_chapter("[pdf]\nstandards = [\"a-2b\"]\n", FIGURE);
     let (code, stderr) = build_essai(dir.path(), &["--print"]);
     assert_eq!(code, 0, "{stderr}");
     let pdf = dir.path().join("output/essai/essai-print.pdf");
