@@ -101,6 +101,77 @@ impl Harness {
     }
 }
 
+/// Any bytes as an SVG, made safe for e-readers: refused with a reason, or rewritten as
+/// well-formed SVG with nothing active or outside left, and rewritten again unchanged.
+pub fn check_svg(input: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return Ok(());
+    };
+    let Ok(cleaned) = presse::svg::clean(text) else {
+        return Ok(());
+    };
+    let svg = &cleaned.svg;
+    let document = roxmltree::Document::parse(svg)
+        .map_err(|e| format!("the cleaned SVG is not well-formed XML: {e}\n{svg}"))?;
+    let root = document.root_element();
+    if !root.has_tag_name(("http://www.w3.org/2000/svg", "svg")) {
+        return Err(format!("the cleaned SVG's root is not an SVG <svg>:\n{svg}"));
+    }
+    if document.descendants().any(|n| n.is_pi()) {
+        return Err(format!("an instruction survived:\n{svg}"));
+    }
+    for node in document.descendants().filter(|n| n.is_element()) {
+        check_svg_element(node).map_err(|why| format!("{why}:\n{svg}"))?;
+    }
+    let again = presse::svg::clean(svg).map_err(|e| format!("the cleaned SVG is refused: {e}"))?;
+    if again.svg != *svg || !again.dropped.is_empty() {
+        return Err(format!("cleaning twice changes the SVG:\n{svg}\n---\n{}", again.svg));
+    }
+    Ok(())
+}
+
+/// One element of a cleaned SVG: nothing that runs, nothing that reaches outside.
+fn check_svg_element(node: roxmltree::Node) -> Result<(), String> {
+    let tag = node.tag_name().name();
+    if ["script", "foreignObject", "handler", "listener", "iframe"].contains(&tag) {
+        return Err(format!("a <{tag}> survived"));
+    }
+    if tag == "style" {
+        let css: String = node.descendants().filter_map(|n| n.text()).collect();
+        outside_css(&css).map_err(|why| format!("<style>: {why}"))?;
+    }
+    for attribute in node.attributes() {
+        let (name, value) = (attribute.name(), attribute.value().trim().to_ascii_lowercase());
+        if name.to_ascii_lowercase().starts_with("on") {
+            return Err(format!("the handler {name} survived"));
+        }
+        let inside = value.starts_with('#')
+            || (tag == "a"
+                && ["https://", "http://", "mailto:"].iter().any(|s| value.starts_with(s)))
+            || (["image", "feImage"].contains(&tag) && value.starts_with("data:image/"));
+        if name == "href" && !inside {
+            return Err(format!("the link {value} survived in <{tag}>"));
+        }
+        outside_css(&value).map_err(|why| format!("{name}: {why}"))?;
+    }
+    Ok(())
+}
+
+/// An error when CSS (or an attribute value) imports or refers to something outside.
+fn outside_css(css: &str) -> Result<(), String> {
+    let lower = css.to_ascii_lowercase();
+    if lower.contains("@import") || lower.contains("javascript:") {
+        return Err(format!("{css} survived"));
+    }
+    for (at, _) in lower.match_indices("url(") {
+        let target = lower[at + 4..].trim_start().trim_start_matches(['"', '\'']);
+        if !target.starts_with('#') {
+            return Err(format!("the outside reference {css} survived"));
+        }
+    }
+    Ok(())
+}
+
 /// Whether a chapter holds a ```` ```{=typst} ```` block, whose code may fail on its own.
 fn has_raw_typst(publication: &Publication) -> bool {
     let mut publication = publication.clone();

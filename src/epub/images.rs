@@ -16,7 +16,7 @@ use crate::limits;
 use crate::model::{ImageUse, Publication};
 
 /// Bumped whenever the conversion changes, so that cached images are made anew.
-const CONVERSION_VERSION: u32 = 2;
+const CONVERSION_VERSION: u32 = 3;
 /// The JPEG quality for photographs.
 const JPEG_QUALITY: u8 = 85;
 /// At most this many distinct colours make an image flat (PNG rather than JPEG).
@@ -164,7 +164,8 @@ fn cached_or_converted(
     Ok((bytes, extension))
 }
 
-/// Converts an image for e-readers: SVG as is; others resized, as JPEG (photos) or PNG.
+/// Converts an image for e-readers: SVG made safe (see [`crate::svg`]); others resized, as JPEG
+/// (photos) or PNG.
 pub fn convert(
     source: &[u8],
     path: &Path,
@@ -172,7 +173,8 @@ pub fn convert(
 ) -> Result<(Vec<u8>, &'static str), String> {
     let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     if is_svg {
-        return Ok((source.to_vec(), "svg"));
+        let text = std::str::from_utf8(source).map_err(|err| err.to_string())?;
+        return Ok((crate::svg::clean(text)?.svg.into_bytes(), "svg"));
     }
     let decoded = eight_bit(decode(source)?);
     let resized = shrink(decoded, max_side)?;
@@ -345,9 +347,13 @@ mod tests {
     }
 
     #[test]
-    fn svg_passes_as_is_and_garbage_is_an_error() {
-        let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
-        assert_eq!(convert(svg, Path::new("d.SVG"), 10).unwrap(), (svg.to_vec(), "svg"));
+    fn svg_is_made_safe_and_garbage_is_an_error() {
+        let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"x()\"><g/></svg>";
+        let safe = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><g/></svg>\n";
+        assert_eq!(
+            convert(svg, Path::new("d.SVG"), 10).unwrap(),
+            (safe.as_bytes().to_vec(), "svg")
+        );
         assert!(convert(b"not an image", Path::new("x.png"), 10).is_err());
     }
 

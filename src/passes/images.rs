@@ -33,11 +33,14 @@ pub fn run(mut publication: Publication, root: &Path) -> Warned<Publication> {
                 return false;
             }
             match files.resolve(root, &dir, &image.src) {
-                Ok((path, format)) => {
-                    if let Some(real) = format {
+                Ok((path, readable)) => {
+                    if let Some(real) = readable.real_format {
                         diagnostics.push(misnamed_image(&path, real, &file, pos));
                     }
-                    (image.path, image.format) = (Some(path), format);
+                    if !readable.svg_dropped.is_empty() {
+                        diagnostics.push(svg_dropped(&path, &readable.svg_dropped, &file, pos));
+                    }
+                    (image.path, image.format) = (Some(path), readable.real_format);
                 }
                 Err(problem) => diagnostics.push(problem.at(&file, pos)),
             }
@@ -87,6 +90,19 @@ fn misnamed_image(path: &Path, real: &str, file: &Path, pos: Pos) -> Diagnostic 
         .with_hint(format!("rename it `{renamed}` (and its links) so that every tool reads it"))
 }
 
+/// An SVG with parts e-readers refuse, which the EPUB leaves out.
+fn svg_dropped(path: &Path, dropped: &[String], file: &Path, pos: Pos) -> Diagnostic {
+    let message = format!(
+        "the SVG {} has what e-readers refuse; the EPUB leaves out {}",
+        path.display(),
+        dropped.join(", ")
+    );
+    Diagnostic::warning(file, pos, message).with_code("svg-active").with_hint(
+        "remove them from the SVG (a drawing needs no script; embed linked pictures as data: \
+         URIs) to have the same picture in both editions",
+    )
+}
+
 /// The manifest's cover image, checked like any image, relative to the publication folder.
 fn cover(
     publication: &Publication,
@@ -119,10 +135,19 @@ impl Problem {
     }
 }
 
+/// What reading an image file found, beside that it can be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readable {
+    /// The format it holds, when its name says another.
+    pub real_format: Option<&'static str>,
+    /// Of an SVG, the parts e-readers refuse (see [`crate::svg`]).
+    pub svg_dropped: Vec<String>,
+}
+
 /// The image files already read, so that an image used twice is read once.
 #[derive(Default)]
 struct Files {
-    readable: HashMap<PathBuf, Result<Option<&'static str>, String>>,
+    readable: HashMap<PathBuf, Result<Readable, String>>,
 }
 
 impl Files {
@@ -133,7 +158,7 @@ impl Files {
         root: &Path,
         dir: &Path,
         src: &str,
-    ) -> Result<(PathBuf, Option<&'static str>), Problem> {
+    ) -> Result<(PathBuf, Readable), Problem> {
         let path = resolve(root, dir, src).map_err(|(message, hint)| Problem {
             message,
             hint,
@@ -142,7 +167,7 @@ impl Files {
         let readable =
             self.readable.entry(path.clone()).or_insert_with(|| check_readable(&root.join(&path)));
         match readable {
-            Ok(format) => Ok((path, *format)),
+            Ok(readable) => Ok((path, readable.clone())),
             Err(why) => Err(Problem {
                 message: format!("the image `{src}` cannot be read: {why}"),
                 hint: format!(
@@ -157,11 +182,13 @@ impl Files {
 }
 
 /// Checks that a file is an image both editions can use, from its header and its last bytes,
-/// without decoding it; gives the format it holds when its name says another.
-pub fn check_readable(file: &Path) -> Result<Option<&'static str>, String> {
+/// without decoding it (an SVG is parsed); says what it found.
+pub fn check_readable(file: &Path) -> Result<Readable, String> {
     let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if extension == "svg" {
-        return check_svg(file).map(|()| None);
+        let text = std::fs::read_to_string(file).map_err(|err| err.to_string())?;
+        let dropped = crate::svg::clean(&text)?.dropped;
+        return Ok(Readable { real_format: None, svg_dropped: dropped });
     }
     let reader = ImageReader::open(file).and_then(ImageReader::with_guessed_format);
     let reader = reader.map_err(|err| err.to_string())?;
@@ -174,20 +201,7 @@ pub fn check_readable(file: &Path) -> Result<Option<&'static str>, String> {
     if let Some((message, hint)) = crate::limits::image_too_large(width, height) {
         return Err(format!("{message}; {hint}"));
     }
-    check_complete(file, format).map(|()| real)
-}
-
-/// An SVG file must be well-formed XML whose root element is `svg`.
-fn check_svg(file: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|err| err.to_string())?;
-    // Drawing programs write a DOCTYPE; typst reads such files too.
-    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let document =
-        roxmltree::Document::parse_with_options(&text, options).map_err(|err| err.to_string())?;
-    match document.root_element().tag_name().name() {
-        "svg" => Ok(()),
-        other => Err(format!("its root element is `{other}`, not `svg`")),
-    }
+    check_complete(file, format).map(|()| Readable { real_format: real, svg_dropped: Vec::new() })
 }
 
 /// Whether the file ends as its format says a complete file ends.

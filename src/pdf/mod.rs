@@ -334,6 +334,8 @@ enum Place {
     Markdown,
     /// In the style template.
     Template,
+    /// In an SVG image of the project.
+    Svg,
     /// Elsewhere (a project file read by typst, or generated code with no Markdown).
     Other,
 }
@@ -379,6 +381,10 @@ impl Mapper<'_> {
                  or the image here cannot be read"
             }
             Place::Template => "the style template needs fixing",
+            Place::Svg => {
+                "make the SVG stand alone: embed what it links (a picture as a data: URI, a \
+                 font as paths), or remove the link; an editor's \"embed images\" option does it"
+            }
             Place::Other => "presse generated typst it cannot compile; please report it",
         }
     }
@@ -407,7 +413,9 @@ impl Mapper<'_> {
         }
         let text =
             typst::World::source(self.world, id).map(|s| s.text().to_string()).unwrap_or_default();
-        (path.trim_start_matches('/').into(), pos_of_offset(&text, offset), Place::Other)
+        let place =
+            if path.to_ascii_lowercase().ends_with(".svg") { Place::Svg } else { Place::Other };
+        (path.trim_start_matches('/').into(), pos_of_offset(&text, offset), place)
     }
 }
 

@@ -130,3 +130,42 @@ fn ace_failures_are_read_from_its_report() {
         violations(r#"{"earl:result": {"earl:outcome": "pass"}, "assertions": []}"#).is_empty()
     );
 }
+
+#[test]
+fn a_hostile_svg_leaves_nothing_active_in_the_epub_and_a_warning_at_its_line() {
+    let (out, stderr) = common::build_ok(&common::fixture("hostile-svg"), &[]);
+    let warning = stderr.lines().find(|l| l.contains("e-readers refuse")).expect(&stderr);
+    assert!(warning.contains("sources/p/01-plan.md:5:1"), "{warning}");
+    for what in ["a script", "onclick", "javascript:alert(2)", "photo.png", "stylesheet import"] {
+        assert!(warning.contains(what), "{what} not named: {warning}");
+    }
+    let epub = out.path().join("p/p.epub");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let name = archive.file_names().find(|n| n.ends_with(".svg")).unwrap().to_string();
+    let mut svg = String::new();
+    archive.by_name(&name).unwrap().read_to_string(&mut svg).unwrap();
+    let lower = svg.to_ascii_lowercase();
+    for active in
+        ["<script", "onload", "onclick", "onmouseover", "javascript:", "photo.png", "@import"]
+    {
+        assert!(!lower.contains(active), "{active} left in the EPUB:\n{svg}");
+    }
+    assert!(svg.contains("<rect") && svg.contains("href=\"https://www.paris.fr\""), "{svg}");
+    assert_epubcheck_clean(&epub);
+    assert_ace_clean(&epub);
+}
+
+#[test]
+fn an_svg_linking_a_missing_file_fails_the_pdf_naming_the_svg_and_what_to_do() {
+    let root = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixture("hostile-svg"), root.path());
+    std::fs::remove_file(root.path().join("sources/p/images/photo.png")).unwrap();
+    let out = root.path().join("output");
+    let args = ["build", "--root", root.path().to_str().unwrap(), "--format", "pdf"];
+    let (code, stderr) = common::run_presse(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("sources/p/images/plan.svg"), "{stderr}");
+    assert!(stderr.contains("make the SVG stand alone"), "{stderr}");
+    assert!(!stderr.contains("please report it"), "{stderr}");
+    assert!(!out.join("p/p.pdf").exists());
+}

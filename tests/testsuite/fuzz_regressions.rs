@@ -1,5 +1,6 @@
 //! Every input the fuzzers once broke presse with (`tests/fixtures/fuzz/`) passes their checks
-//! now: no panic, the typst compiles, the EPUB's XML is well-formed and script-free.
+//! now: no panic, the typst compiles, the EPUB's XML is well-formed and script-free; every
+//! hostile SVG (`tests/fixtures/fuzz/svg/`) comes out of the cleaner safe and stable.
 
 use std::path::PathBuf;
 
@@ -44,4 +45,20 @@ fn fuzz_findings_compile_to_typst() {
 #[test]
 fn fuzz_findings_give_well_formed_epubs() {
     check_all(Harness::check_xhtml);
+}
+
+#[test]
+fn hostile_svgs_come_out_safe_and_stable() {
+    let dir = common_fixtures().join("fuzz/svg");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let input = std::fs::read(&path).unwrap();
+        let cleaned = presse::svg::clean(std::str::from_utf8(&input).unwrap()).unwrap();
+        assert!(!cleaned.dropped.is_empty(), "{}: nothing dropped", path.display());
+        crate::fuzz_checks::check_svg(&input)
+            .unwrap_or_else(|why| panic!("{}: {why}", path.display()));
+        checked += 1;
+    }
+    assert!(checked > 0, "no SVG under {}", dir.display());
 }
