@@ -352,10 +352,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("a.png");
         std::fs::write(&file, png()).unwrap();
-        assert_eq!(check_readable(&file), Ok(None));
+        assert_eq!(check_readable(&file), Ok(Readable::default()));
         let svg = tmp.path().join("a.svg");
         std::fs::write(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
-        assert_eq!(check_readable(&svg), Ok(None));
+        assert_eq!(check_readable(&svg), Ok(Readable::default()));
     }
 
     #[test]
@@ -363,7 +363,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("photo.jpg");
         std::fs::write(&file, png()).unwrap();
-        assert_eq!(check_readable(&file), Ok(Some("png")));
+        let png = Readable { real_format: Some("png"), ..Readable::default() };
+        assert_eq!(check_readable(&file), Ok(png));
         assert_eq!(check_readable(&tmp.path().join("a.png")).ok(), None, "no such file");
     }
 
