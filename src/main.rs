@@ -253,7 +253,7 @@ fn parse_standards(text: &str) -> Result<Standards, String> {
 enum FormatArg {
     /// The print PDF only.
     Pdf,
-    /// The EPUB 3 only.
+    /// The EPUB 3 only: without the PDF's page list, and with a title page for a cover.
     Epub,
     /// Both editions.
     All,

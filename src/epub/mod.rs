@@ -167,7 +167,11 @@ fn chapter_pages(
         lang: &publication.manifest.lang,
         anchors: &anchors,
         images: &images.hrefs,
-        credit_label: style.options.get("credit-label").and_then(toml::Value::as_str),
+        credit_label: style
+            .options
+            .get("credit-label")
+            .and_then(toml::Value::as_str)
+            .filter(|label| !label.is_empty()),
     };
     let mut found = Diagnostics::default();
     let pages = publication
