@@ -45,8 +45,8 @@ mod parse;
 
 pub mod passes;
 
-pub mod epub;
 pub mod pdf;
+pub mod epub;
 
 pub mod build;
 
