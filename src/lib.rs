@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | 7. commands | [`check`], [`watch`], [`scaffold`], [`diff`] | `presse check`, `presse watch`, `presse new`, `presse diff` |
 //! | 6. build machinery | [`build`] (`output`, `stamp`, `progress`, `report`) | every stage in order, per publication; editions written atomically, stamps, progress, findings printed |
-//! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews); model → XHTML → EPUB |
+//! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews, where each page begins); model → XHTML → EPUB (with the PDF's page list and cover) |
 //! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks, the French editorial lint |
 //! | 3. reading | `parse`, [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
 //! | 2. the model | [`manifest`], [`model`], [`styles`] | `publication.toml`; the document model both editions read; the style presets |
