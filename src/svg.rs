@@ -137,6 +137,9 @@ impl Writer {
         if name == "href" && !safe_link(element, value) {
             return self.drop(format!("the link to {}", shorten(value)));
         }
+        if runs_script(value) {
+            return self.drop(format!("the script in {name}"));
+        }
         if name == "style" && !self.safe_style(value) {
             return;
         }
@@ -159,6 +162,17 @@ impl Writer {
         }
         true
     }
+}
+
+/// Whether a value holds a script URL, however spaced (browsers ignore tabs and line breaks
+/// inside a URL).
+fn runs_script(value: &str) -> bool {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text/html"].iter().any(|scheme| squeezed.contains(scheme))
 }
 
 /// Whether an animation element changes a link or an event handler.
@@ -251,6 +265,7 @@ mod tests {
   <style>circle { fill: url( 'https://evil.example/p.png' ); }</style>
   <set attributeName="href" to="javascript:alert(6)"/>
   <text>&who; &lt; 3</text>
+  <a xlink:href.="java&#9;script:alert(7)" data-x="vbscript:msgbox"/>
 </svg>"##;
 
     #[test]
@@ -283,6 +298,8 @@ mod tests {
                 "a stylesheet import",
                 "a style that refers outside the drawing",
                 "a <set> that changes a link or a handler",
+                "the script in href.",
+                "the script in data-x",
             ]
         );
     }

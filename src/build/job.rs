@@ -61,8 +61,8 @@ impl Job<'_> {
     ) -> Result<Outcome<Editions>> {
         let (typeset, draft) =
             rayon::join(|| self.typeset(env, tracker), || self.epub_draft(tracker));
-        let print = match &typeset {
-            Some(Ok(Warned { output: (typeset, edition), .. })) => {
+        let print = match (&typeset, &draft) {
+            (Some(Ok(Warned { output: (typeset, edition), .. })), Some(Ok(_))) => {
                 Some(self.print_edition(typeset, *edition))
             }
             _ => None,
