@@ -121,7 +121,9 @@ fn convert_use(
 const COVER_HEIGHT: f64 = 1600.0;
 
 /// The print edition's first page as the book's cover: a JPEG 1,600 pixels high (a PNG when
-/// the page is too wide for a JPEG).
+/// the page is too wide for a JPEG). Memoised: a rebuild that leaves the page as it was
+/// renders it no more.
+#[comemo::memoize]
 pub fn rendered_cover(page: &typst_layout::Page) -> EpubImage {
     let scale = COVER_HEIGHT / page.frame.height().to_pt().max(1.0);
     let pixels = DynamicImage::ImageRgba8(crate::pdf::rasterise(page, scale));

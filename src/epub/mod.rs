@@ -96,6 +96,15 @@ pub fn finish(
     style: &Style,
     print: Option<&PrintEdition>,
 ) -> Outcome<Vec<u8>> {
+    memo::stage(|| package_draft(draft, publication, style, print))
+}
+
+fn package_draft(
+    draft: Draft,
+    publication: &Publication,
+    style: &Style,
+    print: Option<&PrintEdition>,
+) -> Outcome<Vec<u8>> {
     let Draft { mut images, mut pages, mut found } = draft;
     let markers = print.map_or(Vec::new(), |print| pagelist::place(&mut pages, &print.page_starts));
     if images.cover.is_none()
