@@ -3,6 +3,7 @@
 mod asides;
 mod checks;
 mod foreign;
+mod headings;
 mod ids;
 mod images;
 pub mod lint;
@@ -29,6 +30,7 @@ pub fn run(publication: Publication, root: &Path) -> Warned<Publication> {
     let publication = foreign::run(publication).into_output(&mut found);
     let publication = asides::run(publication);
     let publication = typography::run(publication);
+    let publication = headings::run(publication).into_output(&mut found);
     let publication = ids::run(publication).into_output(&mut found);
     let publication = urls::run(publication).into_output(&mut found);
     let publication = images::run(publication, root).into_output(&mut found);
