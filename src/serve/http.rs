@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use tiny_http::{Method, Request, Server};
 
 use super::route::{Refusal, Route, route};
 use super::store::Store;
@@ -55,62 +55,94 @@ pub fn start(server: Server, store: Arc<Store>) -> Result<()> {
 /// Answers one request; a client gone before its answer is no error.
 fn answer(request: Request, store: &Store, streams: &Streams) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::empty(405));
-        return;
+        return send(request, Reply::status(405, "only GET and HEAD"));
     }
-    let response = match route(request.url()) {
+    let reply = match route(request.url()) {
         Ok(Route::Events) => return follow(request, store, streams),
-        Ok(Route::Index) => text(INDEX, "text/html; charset=utf-8"),
-        Ok(Route::Script) => text(SCRIPT, "text/javascript; charset=utf-8"),
-        Ok(Route::Style) => text(STYLE, "text/css; charset=utf-8"),
-        Ok(Route::State) => text(&store.state().to_string(), "application/json"),
+        Ok(Route::Index) => Reply::text(INDEX, "text/html; charset=utf-8"),
+        Ok(Route::Script) => Reply::text(SCRIPT, "text/javascript; charset=utf-8"),
+        Ok(Route::Style) => Reply::text(STYLE, "text/css; charset=utf-8"),
+        Ok(Route::State) => Reply::text(&store.state().to_string(), "application/json"),
         Ok(Route::Page { publication, hash }) => page(store, &publication, hash),
         Ok(Route::Epub { publication, path }) => epub_file(&request, store, &publication, &path),
-        Err(Refusal::BadPath) => status(400, "bad path"),
-        Err(Refusal::NotFound) => status(404, "not found"),
+        Err(Refusal::BadPath) => Reply::status(400, "bad path"),
+        Err(Refusal::NotFound) => Reply::status(404, "not found"),
     };
-    let _ = request.respond(response);
+    send(request, reply);
 }
 
-type Answer = Response<std::io::Cursor<Vec<u8>>>;
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a header of plain ASCII")
+/// An answer, written by hand rather than by tiny_http so that it can close the connection:
+/// tiny_http gives each open connection a thread of its own, and a browser keeps its
+/// connections open; closed after each answer, they cannot hold threads.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
 }
 
-/// A file of the page itself, checked again on every load.
-fn text(body: &str, kind: &str) -> Answer {
-    Response::from_string(body)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
+impl Reply {
+    /// A file of the page itself, checked again on every load.
+    fn text(body: &str, kind: &str) -> Reply {
+        let headers = vec![("Content-Type", kind.into()), ("Cache-Control", "no-store".into())];
+        Reply { status: 200, headers, body: body.as_bytes().to_vec() }
+    }
+
+    fn status(status: u16, message: &str) -> Reply {
+        let headers = vec![("Content-Type", "text/plain; charset=utf-8".into())];
+        Reply { status, headers, body: message.as_bytes().to_vec() }
+    }
 }
 
-fn status(code: u16, message: &str) -> Answer {
-    Response::from_string(message).with_status_code(StatusCode(code))
+/// Writes `reply` and closes the connection.
+fn send(request: Request, reply: Reply) {
+    let with_body = request.method() != &Method::Head;
+    let mut writer = request.into_writer();
+    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
+    let body: &[u8] = if with_body { &reply.body } else { &[] };
+    let _ = writer.write_all(head.as_bytes()).and_then(|()| writer.write_all(body));
+    let _ = writer.flush();
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        503 => "Service Unavailable",
+        _ => "",
+    }
 }
 
 /// A page's PNG: its URL names its hash, so it never changes and is cached for good.
-fn page(store: &Store, publication: &str, hash: u64) -> Answer {
+fn page(store: &Store, publication: &str, hash: u64) -> Reply {
     let png = store.pages(publication).and_then(|pages| pages.png(hash, &store.pngs));
-    let Some(png) = png else { return status(404, "no such page (any more)") };
-    Response::from_data(png.as_slice())
-        .with_header(header("Content-Type", "image/png"))
-        .with_header(header("Cache-Control", "public, max-age=31536000, immutable"))
+    let Some(png) = png else { return Reply::status(404, "no such page (any more)") };
+    let cache = "public, max-age=31536000, immutable";
+    let headers = vec![("Content-Type", "image/png".into()), ("Cache-Control", cache.into())];
+    Reply { status: 200, headers, body: png.to_vec() }
 }
 
 /// A file of an EPUB, revalidated on every use by its hash (`ETag`).
-fn epub_file(request: &Request, store: &Store, publication: &str, path: &str) -> Answer {
+fn epub_file(request: &Request, store: &Store, publication: &str, path: &str) -> Reply {
     let book = store.book(publication);
     let Some(bytes) = book.as_ref().and_then(|book| book.file(path)) else {
-        return status(404, "not found");
+        return Reply::status(404, "not found");
     };
     let tag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(bytes));
     let cached = request.headers().iter().any(|h| h.field.equiv("If-None-Match") && h.value == tag);
-    let response = if cached { status(304, "") } else { Response::from_data(bytes) };
-    response
-        .with_header(header("Content-Type", content_type(path)))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("ETag", &tag))
+    let (status, body) = if cached { (304, Vec::new()) } else { (200, bytes.to_vec()) };
+    let headers = vec![
+        ("Content-Type", content_type(path).into()),
+        ("Cache-Control", "no-cache".into()),
+        ("ETag", tag),
+    ];
+    Reply { status, headers, body }
 }
 
 /// The type of an EPUB's file, by its extension.
@@ -138,8 +170,7 @@ fn follow(request: Request, store: &Store, streams: &Streams) {
     let mut open = streams.open.lock().unwrap_or_else(PoisonError::into_inner);
     if open.len() >= MAX_STREAMS {
         drop(open);
-        let _ = request.respond(status(503, "too many pages open"));
-        return;
+        return send(request, Reply::status(503, "too many pages open"));
     }
     let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\

@@ -1,7 +1,7 @@
 //! What `presse serve` shows, kept in memory and replaced after each build: per publication its
 //! pages, its EPUB and its findings; a generation that counts the builds, which the page waits on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::Duration;
@@ -92,7 +92,9 @@ impl Store {
         let (mut findings, others) = by_publication(&report.diagnostics, &self.config.root);
         shown.findings = self.rendered(&others);
         let built = report.editions.iter().map(|e| &e.publication);
-        for name in built.chain(&report.up_to_date).chain(&report.failed) {
+        let names: BTreeSet<&String> =
+            built.chain(&report.up_to_date).chain(&report.failed).collect();
+        for name in names {
             let Some(publication) = shown.publications.get_mut(name) else { continue };
             let found = findings.remove(name).unwrap_or_default();
             publication.findings = self.rendered(&found);

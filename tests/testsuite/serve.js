@@ -30,7 +30,7 @@ async function main() {
       if (request.url().includes("/pdf/")) requested.push(new URL(request.url()).pathname);
     });
     await page.goto(url);
-    await page.waitForFunction(loaded, { timeout: 60000 });
+    await waitUntilLoaded(page);
     let generation = await snapshot(page, requested);
     requested = [];
     const lines = readline.createInterface({ input: process.stdin });
@@ -39,12 +39,27 @@ async function main() {
       await page.waitForFunction(
         (seen) => Number(document.body.dataset.generation) > seen, { timeout: 120000, polling: 20 },
         generation);
-      await page.waitForFunction(loaded, { timeout: 60000 });
+      await waitUntilLoaded(page);
       generation = await snapshot(page, requested);
       requested = [];
     }
   } finally {
     await browser.close();
+  }
+}
+
+// Waits for `loaded`; if it never comes, says what the page shows instead.
+async function waitUntilLoaded(page) {
+  try {
+    await page.waitForFunction(loaded, { timeout: 60000 });
+  } catch (err) {
+    const shown = await page.evaluate(() => ({
+      generation: document.body.dataset.generation,
+      images: [...document.querySelectorAll("img.page")].map((i) =>
+        `${i.getAttribute("src")} complete=${i.complete} width=${i.naturalWidth}`),
+      text: document.body.innerText.slice(0, 1500),
+    }));
+    throw new Error(`${err.message}; the page shows ${JSON.stringify(shown, null, 1)}`);
   }
 }
 
