@@ -2,6 +2,7 @@
 //! line the pages up, then the pixels of the pages that differ, one at a time.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use hayro::hayro_interpret::InterpreterSettings;
 use hayro::hayro_syntax::Pdf;
@@ -35,6 +36,11 @@ impl Document {
                 .with_hint("name a PDF written by presse build, whole (not one being written)")
         })?;
         Ok(Document { pdf })
+    }
+
+    /// Opens a PDF held in memory, sharing its bytes; `None` when it cannot be read.
+    pub fn from_shared(bytes: Arc<Vec<u8>>) -> Option<Document> {
+        Pdf::new(bytes).ok().map(|pdf| Document { pdf })
     }
 
     /// A hash of each page's pixels, in order: equal hashes, identical pages. The pixels are

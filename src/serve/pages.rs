@@ -1,6 +1,6 @@
 //! The pages of a publication's PDF as the page shows them: one hash per page, and each page's
-//! PNG rendered on request by `diff`'s renderer (hayro, from the PDF as written), kept in a cache
-//! of bounded size.
+//! PNG rendered on request by `diff`'s renderer (hayro, from the PDF as written, one page at a
+//! time), kept in a cache of bounded size.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -12,20 +12,29 @@ use crate::diff::render::Document;
 /// The most bytes of PNG kept between requests, all publications together: a few dozen pages.
 const CACHE_BYTES: usize = 24 << 20;
 
-/// One PDF as shown: the document, and the hash of each page in order.
+/// One PDF as shown: its bytes, and the hash of each page in order.
 pub struct Pages {
-    document: Mutex<Document>,
+    bytes: Arc<Vec<u8>>,
     /// The hash of each page, in order: equal hashes, equal pages.
     pub hashes: Vec<u64>,
 }
+
+/// One page is rendered at a time, whatever the requests: a storm of them waits in line instead
+/// of holding a page's pixels per thread.
+static RENDERING: Mutex<()> = Mutex::new(());
 
 impl Pages {
     /// The PDF at `path`, its pages known by the hashes the build gave (`None`: hashed here, by
     /// rendering each page, for a PDF left by an earlier run).
     pub fn open(path: &Path, hashes: Option<Vec<u64>>) -> Result<Pages, String> {
-        let document = Document::open(path).map_err(|finding| finding.message)?;
-        let hashes = hashes.unwrap_or_else(|| document.page_hashes());
-        Ok(Pages { document: Mutex::new(document), hashes })
+        let unreadable = || format!("{}: this PDF cannot be read", path.display());
+        let bytes = std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?;
+        let bytes = Arc::new(bytes);
+        let hashes = match hashes {
+            Some(hashes) => hashes,
+            None => Document::from_shared(Arc::clone(&bytes)).ok_or_else(unreadable)?.page_hashes(),
+        };
+        Ok(Pages { bytes, hashes })
     }
 
     /// The PNG of the page whose hash is `hash`, rendered unless the cache holds it; `None` when
@@ -35,7 +44,10 @@ impl Pages {
         if let Some(png) = cache.get(hash) {
             return Some(png);
         }
-        let pixels = self.document.lock().unwrap_or_else(PoisonError::into_inner).page(index);
+        let _turn = RENDERING.lock().unwrap_or_else(PoisonError::into_inner);
+        // Opened for this page only: what the renderer caches (fonts, images decoded) goes with
+        // it, rather than staying as long as the page is shown.
+        let pixels = Document::from_shared(Arc::clone(&self.bytes))?.page(index);
         let png = Arc::new(encode_png(&pixels));
         cache.put(hash, Arc::clone(&png));
         Some(png)
