@@ -50,6 +50,11 @@ impl Document {
         pages.par_iter().map(|page| hash(&pixmap(page))).collect()
     }
 
+    /// How many pages the PDF has.
+    pub fn page_count(&self) -> usize {
+        self.pdf.pages().len()
+    }
+
     /// The pixels of the page at `index` (0-based), on white.
     pub fn page(&self, index: usize) -> RgbImage {
         rgb(&pixmap(&self.pdf.pages()[index]))

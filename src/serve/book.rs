@@ -1,20 +1,20 @@
-//! A publication's EPUB as the page shows it: every file of the zip held in memory, and the
-//! chapters of its spine, each with a version that changes when it or its style sheet does.
+//! A publication's EPUB as the page shows it: the chapters of its spine, each with a version that
+//! changes when it or its style sheet does, and each file of the zip read from it on request.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
+use super::snapshot::Snapshot;
 use crate::diff::chapters::{rootfile, spine};
 use crate::diff::summary::chapter_name;
 
-/// The most bytes an EPUB may hold to be shown, unpacked.
+/// The most bytes an EPUB may hold to be shown, unpacked (read once, when it is shown).
 const MAX_BYTES: u64 = 512 << 20;
 
-/// One EPUB, unpacked in memory.
+/// One EPUB as shown.
 pub struct Book {
-    /// Every file, by its path inside the EPUB.
-    files: BTreeMap<String, Vec<u8>>,
+    file: Snapshot,
     /// The chapters, in reading order.
     pub chapters: Vec<Chapter>,
 }
@@ -33,8 +33,8 @@ pub struct Chapter {
 impl Book {
     /// Reads the EPUB at `path`.
     pub fn open(path: &Path) -> Result<Book, String> {
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let files = unpack(file).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (file, bytes) = Snapshot::read_now(path)?;
+        let files = unpack(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         let text = |name: &str| {
             let bytes = files.get(name).ok_or_else(|| format!("the EPUB has no {name}"))?;
             String::from_utf8(bytes.clone()).map_err(|_| format!("{name} is not UTF-8"))
@@ -53,18 +53,23 @@ impl Book {
                 Some(Chapter { title: title(bytes, &path), path, version })
             })
             .collect();
-        Ok(Book { files, chapters })
+        Ok(Book { file, chapters })
     }
 
-    /// The file at `path` inside the EPUB.
-    pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+    /// The file at `path` inside the EPUB, read from it now (`None` once a build replaced it).
+    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
+        let bytes = self.file.read()?;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+        let mut entry = zip.by_name(path).ok()?;
+        let mut read = Vec::new();
+        entry.by_ref().take(MAX_BYTES).read_to_end(&mut read).ok()?;
+        Some(read)
     }
 }
 
 /// Every file of the zip, by name, up to [`MAX_BYTES`] in all.
-fn unpack(file: std::fs::File) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+fn unpack(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut files = BTreeMap::new();
     let mut left = MAX_BYTES;
     for index in 0..zip.len() {

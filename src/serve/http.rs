@@ -130,13 +130,12 @@ fn page(store: &Store, publication: &str, hash: u64) -> Reply {
 
 /// A file of an EPUB, revalidated on every use by its hash (`ETag`).
 fn epub_file(request: &Request, store: &Store, publication: &str, path: &str) -> Reply {
-    let book = store.book(publication);
-    let Some(bytes) = book.as_ref().and_then(|book| book.file(path)) else {
+    let Some(bytes) = store.book(publication).and_then(|book| book.file(path)) else {
         return Reply::status(404, "not found");
     };
-    let tag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(bytes));
+    let tag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&bytes));
     let cached = request.headers().iter().any(|h| h.field.equiv("If-None-Match") && h.value == tag);
-    let (status, body) = if cached { (304, Vec::new()) } else { (200, bytes.to_vec()) };
+    let (status, body) = if cached { (304, Vec::new()) } else { (200, bytes) };
     let headers = vec![
         ("Content-Type", content_type(path).into()),
         ("Cache-Control", "no-cache".into()),

@@ -3,17 +3,19 @@
 //! follows every saved edit: it rebuilds as `presse watch` does, and the open page fetches again
 //! only what changed.
 //!
-//! From the bottom up: `route` (what a URL asks for, traversal refused), `pages` and `book` (the
-//! editions as shown, in memory), `store` (what the last builds left to show), `http` (the
+//! From the bottom up: `route` (what a URL asks for, traversal refused), `snapshot` (an edition
+//! on disk, read again only while it is the one shown), `pages` and `book` (the editions as
+//! shown), `store` (what the last builds left to show), `http` (the
 //! workers and the event stream), and this module, which starts them and the build loop.
 
 mod book;
 mod http;
 mod pages;
 mod route;
+mod snapshot;
 mod store;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
@@ -43,7 +45,7 @@ pub fn serve(config: &BuildConfig, output: WatchOutput, options: &ServeOptions) 
     let address = server.server_addr().to_ip().context("the server has no IP address")?;
     let store = Arc::new(Store::new(config));
     http::start(server, Arc::clone(&store))?;
-    let url = format!("http://{address}/");
+    let url = format!("http://{}/", reachable(address));
     if !options.host.is_loopback() {
         eprintln!(
             "warning: listening on {address}: whoever reaches this machine sees the editions"
@@ -54,6 +56,20 @@ pub fn serve(config: &BuildConfig, output: WatchOutput, options: &ServeOptions) 
         open_in_browser(&url);
     }
     watch_with(config, output, &mut |built| store.update(built))
+}
+
+/// The address to open the page at: listening on every address (0.0.0.0, ::) includes
+/// loopback, which a browser can open.
+fn reachable(address: SocketAddr) -> SocketAddr {
+    match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), address.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), address.port())
+        }
+        _ => address,
+    }
 }
 
 /// Opens `url` in the default browser; a failure is only a warning, the page stays served.

@@ -4,37 +4,66 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use super::snapshot::Snapshot;
 use crate::diff::pdfs::encode_png;
 use crate::diff::render::Document;
 
-/// The most bytes of PNG kept between requests, all publications together: a few dozen pages.
-const CACHE_BYTES: usize = 24 << 20;
+/// The most bytes of PNG kept between requests, all publications together: a few dozen pages
+/// (a browser keeps those it fetched: their URLs never change).
+const CACHE_BYTES: usize = 8 << 20;
 
-/// One PDF as shown: its bytes, and the hash of each page in order.
+/// One PDF as shown: its file, and the hash of each page in order.
 pub struct Pages {
-    bytes: Arc<Vec<u8>>,
+    file: Snapshot,
     /// The hash of each page, in order: equal hashes, equal pages.
     pub hashes: Vec<u64>,
 }
 
-/// One page is rendered at a time, whatever the requests: a storm of them waits in line instead
-/// of holding a page's pixels per thread.
-static RENDERING: Mutex<()> = Mutex::new(());
+/// A page to render: the PDF, the page's index, where to send its PNG.
+type Job = (Snapshot, usize, Sender<Option<Vec<u8>>>);
+
+/// The one thread that renders pages, whatever the requests: a storm of them waits in line, and
+/// the renderer's working memory stays in one thread's heap rather than in each worker's.
+fn renderer() -> &'static Mutex<Sender<Job>> {
+    static RENDERER: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    RENDERER.get_or_init(|| {
+        let (sender, jobs) = channel::<Job>();
+        std::thread::Builder::new()
+            .name("serve-render".into())
+            .spawn(move || {
+                for (file, index, answer) in jobs {
+                    let _ = answer.send(render(&file, index));
+                    // mimalloc (presse's allocator) returns freed memory to the system only when
+                    // the thread that freed it allocates again; this one then waits, idle, with
+                    // a page's pixels and decoded images (tens of MB) resident: collect now.
+                    // SAFETY: mi_collect takes no pointer and may be called from any thread.
+                    unsafe { libmimalloc_sys::mi_collect(true) };
+                }
+            })
+            .expect("the renderer's thread starts");
+        Mutex::new(sender)
+    })
+}
+
+/// The PNG of one page, `None` when the PDF was replaced. The PDF is read for this page only:
+/// neither its bytes nor what the renderer caches (fonts, images decoded) stay in memory.
+fn render(file: &Snapshot, index: usize) -> Option<Vec<u8>> {
+    let document = Document::from_shared(Arc::new(file.read()?))?;
+    (index < document.page_count()).then(|| encode_png(&document.page(index)))
+}
 
 impl Pages {
     /// The PDF at `path`, its pages known by the hashes the build gave (`None`: hashed here, by
     /// rendering each page, for a PDF left by an earlier run).
     pub fn open(path: &Path, hashes: Option<Vec<u64>>) -> Result<Pages, String> {
         let unreadable = || format!("{}: this PDF cannot be read", path.display());
-        let bytes = std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?;
-        let bytes = Arc::new(bytes);
-        let hashes = match hashes {
-            Some(hashes) => hashes,
-            None => Document::from_shared(Arc::clone(&bytes)).ok_or_else(unreadable)?.page_hashes(),
-        };
-        Ok(Pages { bytes, hashes })
+        let (file, bytes) = Snapshot::read_now(path)?;
+        let document = Document::from_shared(Arc::new(bytes)).ok_or_else(unreadable)?;
+        let hashes = hashes.unwrap_or_else(|| document.page_hashes());
+        Ok(Pages { file, hashes })
     }
 
     /// The PNG of the page whose hash is `hash`, rendered unless the cache holds it; `None` when
@@ -44,11 +73,10 @@ impl Pages {
         if let Some(png) = cache.get(hash) {
             return Some(png);
         }
-        let _turn = RENDERING.lock().unwrap_or_else(PoisonError::into_inner);
-        // Opened for this page only: what the renderer caches (fonts, images decoded) goes with
-        // it, rather than staying as long as the page is shown.
-        let pixels = Document::from_shared(Arc::clone(&self.bytes))?.page(index);
-        let png = Arc::new(encode_png(&pixels));
+        let (answer, png) = channel();
+        let job = (self.file.clone(), index, answer);
+        renderer().lock().unwrap_or_else(PoisonError::into_inner).send(job).ok()?;
+        let png = Arc::new(png.recv().ok()??);
         cache.put(hash, Arc::clone(&png));
         Some(png)
     }
