@@ -35,7 +35,9 @@ fn renderer() -> &'static Mutex<Sender<Job>> {
             .name("serve-render".into())
             .spawn(move || {
                 for (file, index, answer) in jobs {
-                    let _ = answer.send(render(&file, index));
+                    // A page the renderer cannot draw is not found; the thread goes on.
+                    let png = std::panic::catch_unwind(|| render(&file, index));
+                    let _ = answer.send(png.ok().flatten());
                     // mimalloc (presse's allocator) returns freed memory to the system only when
                     // the thread that freed it allocates again; this one then waits, idle, with
                     // a page's pixels and decoded images (tens of MB) resident: collect now.
