@@ -38,8 +38,8 @@ impl Document {
         Ok(Document { pdf })
     }
 
-    /// Opens a PDF held in memory, sharing its bytes; `None` when it cannot be read.
-    pub fn from_shared(bytes: Arc<Vec<u8>>) -> Option<Document> {
+    /// Opens a PDF held in memory (or mapped), sharing its bytes; `None` when it cannot be read.
+    pub fn from_shared(bytes: Arc<impl AsRef<[u8]> + Send + Sync + 'static>) -> Option<Document> {
         Pdf::new(bytes).ok().map(|pdf| Document { pdf })
     }
 

@@ -33,8 +33,8 @@ pub struct Chapter {
 impl Book {
     /// Reads the EPUB at `path`.
     pub fn open(path: &Path) -> Result<Book, String> {
-        let (file, bytes) = Snapshot::read_now(path)?;
-        let files = unpack(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = Snapshot::open(path)?;
+        let files = unpack(&file.bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
         let text = |name: &str| {
             let bytes = files.get(name).ok_or_else(|| format!("the EPUB has no {name}"))?;
             String::from_utf8(bytes.clone()).map_err(|_| format!("{name} is not UTF-8"))
@@ -56,10 +56,10 @@ impl Book {
         Ok(Book { file, chapters })
     }
 
-    /// The file at `path` inside the EPUB, read from it now (`None` once a build replaced it).
+    /// The file at `path` inside the EPUB.
     pub fn file(&self, path: &str) -> Option<Vec<u8>> {
-        let bytes = self.file.read()?;
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+        let bytes = self.file.bytes();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).ok()?;
         let mut entry = zip.by_name(path).ok()?;
         let mut read = Vec::new();
         entry.by_ref().take(MAX_BYTES).read_to_end(&mut read).ok()?;

@@ -4,7 +4,7 @@
 //! only what changed.
 //!
 //! From the bottom up: `route` (what a URL asks for, traversal refused), `snapshot` (an edition
-//! on disk, read again only while it is the one shown), `pages` and `book` (the editions as
+//! on disk, mapped as it was when shown), `pages` and `book` (the editions as
 //! shown), `store` (what the last builds left to show), `http` (the
 //! workers and the event stream), and this module, which starts them and the build loop.
 

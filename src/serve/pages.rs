@@ -50,10 +50,10 @@ fn renderer() -> &'static Mutex<Sender<Job>> {
     })
 }
 
-/// The PNG of one page, `None` when the PDF was replaced. The PDF is read for this page only:
-/// neither its bytes nor what the renderer caches (fonts, images decoded) stay in memory.
+/// The PNG of one page. The PDF is opened for this page only: what the renderer caches (fonts,
+/// images decoded) does not stay in memory.
 fn render(file: &Snapshot, index: usize) -> Option<Vec<u8>> {
-    let document = Document::from_shared(Arc::new(file.read()?))?;
+    let document = Document::from_shared(file.bytes())?;
     (index < document.page_count()).then(|| encode_png(&document.page(index)))
 }
 
@@ -62,8 +62,8 @@ impl Pages {
     /// rendering each page, for a PDF left by an earlier run).
     pub fn open(path: &Path, hashes: Option<Vec<u64>>) -> Result<Pages, String> {
         let unreadable = || format!("{}: this PDF cannot be read", path.display());
-        let (file, bytes) = Snapshot::read_now(path)?;
-        let document = Document::from_shared(Arc::new(bytes)).ok_or_else(unreadable)?;
+        let file = Snapshot::open(path)?;
+        let document = Document::from_shared(file.bytes()).ok_or_else(unreadable)?;
         let hashes = hashes.unwrap_or_else(|| document.page_hashes());
         Ok(Pages { file, hashes })
     }

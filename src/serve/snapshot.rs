@@ -1,35 +1,32 @@
-//! An edition on disk as it was when shown: read again on request rather than held in memory,
-//! and only while it is still that file (a build replaces an edition by a new file).
+//! An edition on disk as it was when shown, mapped rather than copied into memory: only the parts
+//! a request reads are paged in, and they are the kernel's to drop again.
 
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::Path;
+use std::sync::Arc;
 
-/// A file, known by its size and modification time when it was read.
-#[derive(Debug, Clone)]
+use memmap2::Mmap;
+
+/// A file as it was when opened.
+#[derive(Clone)]
 pub struct Snapshot {
-    path: PathBuf,
-    len: u64,
-    modified: SystemTime,
+    map: Arc<Mmap>,
 }
 
 impl Snapshot {
-    /// The file at `path` as it is now, and its bytes.
-    pub fn read_now(path: &Path) -> Result<(Snapshot, Vec<u8>), String> {
+    /// Maps the file at `path`.
+    pub fn open(path: &Path) -> Result<Snapshot, String> {
         let unreadable = |err: std::io::Error| format!("{}: {err}", path.display());
-        let meta = std::fs::metadata(path).map_err(unreadable)?;
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        let modified = meta.modified().map_err(unreadable)?;
-        let snapshot = Snapshot { path: path.to_path_buf(), len: bytes.len() as u64, modified };
-        Ok((snapshot, bytes))
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        // SAFETY: a mapping goes wrong if its file is changed in place. presse never does that
+        // to an edition: a build writes a new file and renames it over the old one, which the
+        // mapping goes on reading until the page is told of the new one.
+        let map = unsafe { Mmap::map(&file) }.map_err(unreadable)?;
+        Ok(Snapshot { map: Arc::new(map) })
     }
 
-    /// The file's bytes, if it is still the file shown (`None` once a build replaced it: the
-    /// page then learns of the new one).
-    pub fn read(&self) -> Option<Vec<u8>> {
-        let meta = std::fs::metadata(&self.path).ok()?;
-        let same = meta.len() == self.len && meta.modified().ok() == Some(self.modified);
-        let bytes = std::fs::read(&self.path).ok().filter(|_| same)?;
-        (bytes.len() as u64 == self.len).then_some(bytes)
+    /// The file's bytes, as they were when it was opened.
+    pub fn bytes(&self) -> Arc<Mmap> {
+        Arc::clone(&self.map)
     }
 }
 
@@ -38,14 +35,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_replaced_is_no_longer_read_as_the_one_shown() {
+    fn a_file_replaced_by_a_build_reads_as_the_one_shown() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.pdf");
         std::fs::write(&path, b"first").unwrap();
-        let (shown, bytes) = Snapshot::read_now(&path).unwrap();
-        assert_eq!(shown.read().as_deref(), Some(bytes.as_slice()));
+        let shown = Snapshot::open(&path).unwrap();
         std::fs::write(dir.path().join("new"), b"second!").unwrap();
         std::fs::rename(dir.path().join("new"), &path).unwrap();
-        assert_eq!(shown.read(), None);
+        assert_eq!(&shown.bytes()[..], b"first");
     }
 }
