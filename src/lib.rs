@@ -7,7 +7,7 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 7. commands | [`check`], [`watch`], [`scaffold`], [`diff`] | `presse check`, `presse watch`, `presse new`, `presse diff` |
+//! | 7. commands | [`check`], [`watch`], [`scaffold`], [`diff`], [`serve`] | `presse check`, `presse watch`, `presse new`, `presse diff`, `presse serve` (watch's loop and diff's renderer behind a local web page) |
 //! | 6. build machinery | [`build`] (`output`, `stamp`, `progress`, `report`) | every stage in order, per publication; editions written atomically, stamps, progress, findings printed |
 //! | 5. editions | [`pdf`], [`epub`] | model → typst → PDF (print boxes, preflight, previews, where each page begins); model → XHTML → EPUB (with the PDF's page list and cover) |
 //! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks, the French editorial lint |
@@ -45,12 +45,13 @@ mod parse;
 
 pub mod passes;
 
-pub mod pdf;
 pub mod epub;
+pub mod pdf;
 
 pub mod build;
 
 pub mod check;
 pub mod diff;
 pub mod scaffold;
+pub mod serve;
 pub mod watch;

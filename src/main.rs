@@ -58,6 +58,15 @@ enum Command {
     /// an edit recompiles only what it changed; each rebuild prints one line with its time. A
     /// publication whose sources have errors keeps its last good editions until they are fixed.
     Watch(BuildArgs),
+    /// Show every publication in a local web page, as it will print and as it will read, and
+    /// follow every saved edit.
+    ///
+    /// Builds and rebuilds as watch does (and takes the same options), and serves a page, on
+    /// 127.0.0.1 unless --host says otherwise, that shows each publication's PDF pages (spreads,
+    /// one page large on click), its EPUB chapters with the style's CSS, and the findings of its
+    /// last build. The open page updates by itself after each rebuild, fetching only the pages
+    /// that changed; a failed rebuild shows its errors and keeps the last good pages.
+    Serve(ServeArgs),
     /// Check publications without building them: every finding `build` would report about
     /// the sources, and raw typst blocks that do not parse; nothing is written.
     Check(CheckArgs),
@@ -92,6 +101,22 @@ enum Command {
     /// a temporary folder, leaving the work tree alone, and compares with output/. Exit code 0
     /// with or without differences (1 with --exit-code when something changed), 2 on an error.
     Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// The port to listen on (0: any free one, said when serving starts).
+    #[arg(long, default_value_t = 8040)]
+    port: u16,
+    /// The address to listen on. The default serves this machine only; 0.0.0.0 (or ::) serves
+    /// whoever can reach it.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    open: bool,
 }
 
 #[derive(clap::Args)]
@@ -463,7 +488,25 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
+        Command::Serve(args) => serve(args, colour),
     }
+}
+
+/// `presse serve`: runs until interrupted; 1 when it cannot start or its file watcher stops.
+fn serve(args: ServeArgs, colour: Colour) -> ExitCode {
+    let ServeArgs { build, port, host, open } = args;
+    let output =
+        WatchOutput { format: build.message_format.into(), colour, verbosity: build.verbosity() };
+    let (root, publications) =
+        match locate(build.root.clone(), &build.publications, output.format, colour) {
+            Ok(located) => located,
+            Err(code) => return code,
+        };
+    let options = presse::serve::ServeOptions { host, port, open };
+    if let Err(err) = presse::serve::serve(&build.config(root, publications), output, &options) {
+        eprintln!("error: {err:#}");
+    }
+    ExitCode::from(1)
 }
 
 /// The project root and the publications the command line means (see `presse::project`); when

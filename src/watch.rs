@@ -40,6 +40,19 @@ pub struct WatchOutput {
 
 /// Builds the publications of `config`, then rebuilds them on every change until interrupted.
 pub fn watch(config: &BuildConfig, output: WatchOutput) -> Result<()> {
+    watch_with(config, output, &mut |_| {})
+}
+
+/// How one build of a session ended: its report, or why it could not run.
+pub type Built = Result<BuildReport>;
+
+/// As [`watch`], and hands each build, once its findings are printed, to `after_build`
+/// (`presse serve` shows it).
+pub fn watch_with(
+    config: &BuildConfig,
+    output: WatchOutput,
+    after_build: &mut dyn FnMut(&Built),
+) -> Result<()> {
     memo::keep_between_builds();
     let (sender, events) = channel();
     let mut watcher = notify::recommended_watcher(sender).context("cannot watch the files")?;
@@ -49,7 +62,7 @@ pub fn watch(config: &BuildConfig, output: WatchOutput) -> Result<()> {
             .watch(dir, RecursiveMode::Recursive)
             .with_context(|| format!("cannot watch {}", dir.display()))?;
     }
-    let mut session = Session::new(config, output);
+    let mut session = Session::new(config, output, after_build);
     session.build(&Changes::everything());
     let names: Vec<String> = folders.watched.iter().map(|d| d.display().to_string()).collect();
     if output.verbosity != Verbosity::Quiet {
@@ -174,9 +187,11 @@ fn is_temporary(path: &Path) -> bool {
 }
 
 /// What lives from one build to the next: the fonts, typst's files, the publications failing.
-struct Session {
+struct Session<'a> {
     config: BuildConfig,
     output: WatchOutput,
+    /// Called after each build.
+    after_build: &'a mut dyn FnMut(&Built),
     env: OnceLock<Environment>,
     /// The publications whose last build failed.
     failing: BTreeSet<String>,
@@ -184,11 +199,16 @@ struct Session {
     started: bool,
 }
 
-impl Session {
-    fn new(config: &BuildConfig, output: WatchOutput) -> Session {
+impl<'a> Session<'a> {
+    fn new(
+        config: &BuildConfig,
+        output: WatchOutput,
+        after_build: &'a mut dyn FnMut(&Built),
+    ) -> Session<'a> {
         let mut session = Session {
             config: config.clone(),
             output,
+            after_build,
             env: OnceLock::new(),
             failing: BTreeSet::new(),
             started: false,
@@ -221,12 +241,14 @@ impl Session {
             Verbosity::Verbose => Verbosity::Verbose,
             _ => Verbosity::Quiet,
         };
-        match build_with(&config, &self.env, &Progress::stderr(verbosity, false)) {
-            // Each build is one round of memoised work (see `memo`): memory stays bounded.
-            Ok(report) => self.tell(&report),
+        // Each build is one round of memoised work (see `memo`): memory stays bounded.
+        let built = build_with(&config, &self.env, &Progress::stderr(verbosity, false));
+        match &built {
+            Ok(report) => self.tell(report),
             Err(err) => eprintln!("error: {err:#}"),
         }
         self.started = true;
+        (self.after_build)(&built);
     }
 
     /// Of the publications changed, those watched that still exist.
@@ -342,6 +364,7 @@ mod tests {
             path: PathBuf::from(publication),
             bytes: 1,
             pages: None,
+            page_hashes: Vec::new(),
             seconds,
         };
         let report = BuildReport {

@@ -43,7 +43,8 @@ pub(super) struct PdfEdition {
     edition: Edition,
     file: Staged,
     bytes: usize,
-    pages: usize,
+    /// A hash of each laid-out page, in order.
+    page_hashes: Vec<u64>,
     previews: Option<Previews>,
     /// The project files typst read, beyond those the model names (raw blocks' `read()` …).
     pub files_read: Vec<PathBuf>,
@@ -139,9 +140,9 @@ impl Job<'_> {
             tracker.step(Step::Previewing);
             pdf::preview::render(&typeset.document)
         });
-        let pages = typeset.document.pages().len();
+        let page_hashes = typeset.document.pages().iter().map(page_hash).collect();
         let files_read = typeset.files_read();
-        let made = PdfEdition { edition, file, bytes, pages, previews, files_read };
+        let made = PdfEdition { edition, file, bytes, page_hashes, previews, files_read };
         Ok(Ok(Warned::new(made, findings.into_iter().chain(pdf_found).collect())))
     }
 
@@ -215,31 +216,35 @@ impl Job<'_> {
     pub fn commit_all(&self, editions: Editions) -> Result<Vec<WrittenEdition>> {
         let mut written = Vec::new();
         if let Some(pdf) = editions.pdf {
-            written.push(self.commit(pdf.edition, pdf.file, pdf.bytes, Some(pdf.pages))?);
+            let mut edition = self.commit(pdf.edition, pdf.file, pdf.bytes)?;
+            edition.pages = Some(pdf.page_hashes.len());
+            edition.page_hashes = pdf.page_hashes;
+            written.push(edition);
             if let Some(previews) = &pdf.previews {
                 write_previews(&self.dir.join("preview"), previews)?;
             }
         }
         if let Some((file, bytes)) = editions.epub {
-            written.push(self.commit(Edition::Epub, file, bytes, None)?);
+            written.push(self.commit(Edition::Epub, file, bytes)?);
         }
         Ok(written)
     }
 
     /// Puts one staged edition in place and describes it.
-    fn commit(
-        &self,
-        edition: Edition,
-        file: Staged,
-        bytes: usize,
-        pages: Option<usize>,
-    ) -> Result<WrittenEdition> {
+    fn commit(&self, edition: Edition, file: Staged, bytes: usize) -> Result<WrittenEdition> {
         let path = file.path().to_path_buf();
         file.commit()?;
         let seconds = self.started.elapsed().as_secs_f64();
         let publication = self.publication.name.clone();
-        Ok(WrittenEdition { publication, edition, path, bytes, pages, seconds })
+        let (pages, page_hashes) = (None, Vec::new());
+        Ok(WrittenEdition { publication, edition, path, bytes, pages, page_hashes, seconds })
     }
+}
+
+/// A hash of one laid-out page: typst's frames hash what they draw, so equal hashes render the
+/// same pixels (a page found changed that looks the same is only fetched again).
+fn page_hash(page: &typst_layout::Page) -> u64 {
+    typst::utils::hash128(page) as u64
 }
 
 /// An edition's output, its findings added to `found`; `Err` when it failed.

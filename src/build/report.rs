@@ -42,6 +42,9 @@ pub struct WrittenEdition {
     pub bytes: usize,
     /// Its page count (PDF only).
     pub pages: Option<usize>,
+    /// A hash of each laid-out page, in order (PDF only): equal hashes, equal pages, so that a
+    /// viewer (`presse serve`) shows again only the pages an edit changed.
+    pub page_hashes: Vec<u64>,
     /// How long it took, in seconds.
     pub seconds: f64,
 }
@@ -390,6 +393,7 @@ mod tests {
             path: edition.file(Path::new("output/lettre"), "lettre"),
             bytes,
             pages,
+            page_hashes: Vec::new(),
             seconds: 1.5,
         };
         let report = BuildReport {

@@ -86,7 +86,7 @@ fn parse(xml: &str) -> Result<roxmltree::Document<'_>, String> {
 }
 
 /// The package document named by `META-INF/container.xml`.
-fn rootfile(container: &str) -> Result<String, String> {
+pub(crate) fn rootfile(container: &str) -> Result<String, String> {
     let doc = parse(container)?;
     let rootfile = doc.descendants().find(|n| n.has_tag_name("rootfile"));
     let path = rootfile.and_then(|n| n.attribute("full-path"));
@@ -94,7 +94,7 @@ fn rootfile(container: &str) -> Result<String, String> {
 }
 
 /// The files of the spine, in order, as the package's manifest names them.
-fn spine(package: &str) -> Result<Vec<String>, String> {
+pub(crate) fn spine(package: &str) -> Result<Vec<String>, String> {
     let doc = parse(package)?;
     let href = |id: &str| {
         let item =

@@ -9,12 +9,12 @@
 //! them.
 
 mod align;
-mod chapters;
+pub(crate) mod chapters;
 mod inputs;
 mod pages;
-mod pdfs;
-mod render;
-mod summary;
+pub(crate) mod pdfs;
+pub(crate) mod render;
+pub(crate) mod summary;
 
 use std::path::{Path, PathBuf};
 

@@ -94,7 +94,7 @@ fn examine(
 }
 
 /// A PNG of `image`, at zlib's default level: half the size of the fast level, for a few ms.
-fn encode_png(image: &image::RgbImage) -> Vec<u8> {
+pub(crate) fn encode_png(image: &image::RgbImage) -> Vec<u8> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let mut png = Vec::new();

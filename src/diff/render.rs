@@ -2,6 +2,7 @@
 //! line the pages up, then the pixels of the pages that differ, one at a time.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use hayro::hayro_interpret::InterpreterSettings;
 use hayro::hayro_syntax::Pdf;
@@ -37,11 +38,21 @@ impl Document {
         Ok(Document { pdf })
     }
 
+    /// Opens a PDF held in memory (or mapped), sharing its bytes; `None` when it cannot be read.
+    pub fn from_shared(bytes: Arc<impl AsRef<[u8]> + Send + Sync + 'static>) -> Option<Document> {
+        Pdf::new(bytes).ok().map(|pdf| Document { pdf })
+    }
+
     /// A hash of each page's pixels, in order: equal hashes, identical pages. The pixels are
     /// not kept: a book's pages at 100 dpi would take gigabytes.
     pub fn page_hashes(&self) -> Vec<u64> {
         let pages: Vec<&Page<'_>> = self.pdf.pages().iter().collect();
         pages.par_iter().map(|page| hash(&pixmap(page))).collect()
+    }
+
+    /// How many pages the PDF has.
+    pub fn page_count(&self) -> usize {
+        self.pdf.pages().len()
     }
 
     /// The pixels of the page at `index` (0-based), on white.

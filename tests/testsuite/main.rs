@@ -33,6 +33,7 @@ mod pdf;
 mod print;
 mod project_root;
 mod sandbox;
+mod serve;
 mod sources;
 mod typography_editions;
 mod visual;

@@ -181,6 +181,11 @@ impl Running {
         }
     }
 
+    /// The process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for the process to end: how it ended, and all it said.
     pub fn finish(mut self) -> (ExitStatus, String) {
         let status = self.child.wait().expect("presse ends");

@@ -5,11 +5,17 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Where scripts/install-validators installs the tools ($PRESSE_TOOLS, else
+/// ~/.cache/presse-tools).
+pub fn tools_dir() -> PathBuf {
+    std::env::var_os("PRESSE_TOOLS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/presse-tools")
+    })
+}
+
 /// The validators' settings written by scripts/install-validators.
 pub fn tools() -> HashMap<String, String> {
-    let dir = std::env::var_os("PRESSE_TOOLS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/presse-tools")
-    });
+    let dir = tools_dir();
     let text = std::fs::read_to_string(dir.join("env")).unwrap_or_else(|_| {
         panic!(
             "the EPUB validators are not installed in {}: run scripts/install-validators",
