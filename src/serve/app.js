@@ -36,7 +36,7 @@ function setStatus(text) {
 
 function show(state) {
   const built = state.generation > 0;
-  setStatus(built ? `Last build ended at ${new Date().toLocaleTimeString()}` : "Building…");
+  setStatus(built ? `Build ${state.generation}, shown at ${new Date().toLocaleTimeString()}` : "Building…");
   const error = document.getElementById("error");
   error.hidden = !state.error;
   error.textContent = state.error ? `The last build could not run: ${state.error}` : "";
