@@ -152,7 +152,16 @@ fn check_svg_element(node: roxmltree::Node) -> Result<(), String> {
         if name == "href" && !inside {
             return Err(format!("the link {value} survived in <{tag}>"));
         }
-        outside_css(&value).map_err(|why| format!("{name}: {why}"))?;
+        let squeezed: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        if ["javascript:", "vbscript:", "data:text/html"].iter().any(|s| squeezed.contains(s)) {
+            return Err(format!("the script URL in {name} survived"));
+        }
+        // Only CSS imports; any value may refer to a part of the drawing by url(#…).
+        if name == "style" {
+            outside_css(&value).map_err(|why| format!("{name}: {why}"))?;
+        } else if value.contains("url(") {
+            outside_css(&value.replace("@import", "")).map_err(|why| format!("{name}: {why}"))?;
+        }
     }
     Ok(())
 }

@@ -36,6 +36,15 @@ pub(super) struct Editions {
     pub epub: Option<(Staged, usize)>,
 }
 
+/// A publication laid out for its PDF.
+pub(super) struct LaidOut {
+    typeset: Typeset,
+    /// The screen or the print PDF.
+    edition: Edition,
+    /// The project files typst read, beyond those the model names (raw blocks' `read()` …).
+    files_read: Vec<PathBuf>,
+}
+
 /// A PDF made and staged beside its final name: its size, its page count, and its pages as PNG
 /// when asked.
 pub(super) struct PdfEdition {
@@ -53,27 +62,27 @@ pub(super) struct PdfEdition {
 impl Job<'_> {
     /// Both editions, made side by side and staged, or every finding when either failed: either
     /// every edition asked for is put in place, or none. The EPUB's chapters and images are made
-    /// while the PDF is laid out; its page list and cover, from the laid-out pages, while the
-    /// PDF is written.
+    /// while the PDF is laid out; its page list and cover, read from the laid-out pages, while
+    /// the PDF is written.
     pub fn make(
         &self,
         env: &OnceLock<Environment>,
         tracker: &PublicationProgress,
     ) -> Result<Outcome<Editions>> {
-        let (typeset, draft) =
-            rayon::join(|| self.typeset(env, tracker), || self.epub_draft(tracker));
-        let print = match (&typeset, &draft) {
-            (Some(Ok(Warned { output: (typeset, edition), .. })), Some(Ok(_))) => {
-                Some(self.print_edition(typeset, *edition))
-            }
-            _ => None,
-        };
-        let (pdf, epub) = rayon::join(
-            || typeset.map(|typeset| self.pdf_edition(typeset, tracker)).transpose(),
-            || draft.map(|draft| self.epub_edition(draft, print.as_ref())).transpose(),
-        );
+        let (laid_out, draft) =
+            rayon::join(|| self.lay_out(env, tracker), || self.epub_draft(tracker));
         let mut found = Diagnostics::default();
-        let pdf = gather(pdf?, &mut found);
+        let laid_out = gather(laid_out, &mut found);
+        let pages = laid_out.as_ref().ok().and_then(Option::as_ref);
+        let (pdf, epub) = rayon::join(
+            || pages.map(|pages| self.pdf_edition(pages, tracker)).transpose(),
+            || {
+                let print = pages.map(|pages| self.print_edition(pages));
+                draft.map(|draft| self.epub_edition(draft, print.as_ref())).transpose()
+            },
+        );
+        let pdf = pdf?;
+        let pdf = laid_out.and_then(|_| gather(pdf, &mut found));
         let epub = gather(epub?, &mut found);
         Ok(match (pdf, epub) {
             (Ok(pdf), Ok(epub)) => Ok(Warned::new(Editions { pdf, epub }, found)),
@@ -81,12 +90,12 @@ impl Job<'_> {
         })
     }
 
-    /// The PDF laid out, with the edition it is for; `None` when the build makes no PDF.
-    fn typeset(
+    /// The PDF laid out; `None` when the build makes no PDF.
+    fn lay_out(
         &self,
         env: &OnceLock<Environment>,
         tracker: &PublicationProgress,
-    ) -> Option<Outcome<(Typeset, Edition)>> {
+    ) -> Option<Outcome<LaidOut>> {
         let edition = self.config.pdf_edition()?;
         let config = self.config;
         let env = env.get_or_init(|| Environment::for_project(&config.root, config.system_fonts));
@@ -96,9 +105,10 @@ impl Job<'_> {
         let typeset =
             pdf::typeset_with_bleed(self.publication, &config.root, env, self.style, bleed);
         Some(match typeset {
-            Ok(made) => {
-                let found = fonts_found.into_iter().chain(made.findings).collect();
-                Ok(Warned::new((made.output, edition), found))
+            Ok(Warned { output: mut typeset, findings }) => {
+                let files_read = typeset.files_read();
+                let found = fonts_found.into_iter().chain(findings).collect();
+                Ok(Warned::new(LaidOut { typeset, edition, files_read }, found))
             }
             Err(found) => Err(fonts_found.into_iter().chain(found).collect()),
         })
@@ -111,44 +121,40 @@ impl Job<'_> {
     }
 
     /// What the EPUB takes from the laid-out pages: where each begins, and the first.
-    fn print_edition(&self, typeset: &Typeset, edition: Edition) -> PrintEdition {
-        let path = edition.file(self.dir, &self.publication.name);
+    fn print_edition(&self, pages: &LaidOut) -> PrintEdition {
+        let path = pages.edition.file(self.dir, &self.publication.name);
+        let document = &pages.typeset.document;
         PrintEdition {
             file_name: path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
-            page_starts: pagination::page_starts(typeset),
-            first_page: typeset.document.pages().first().cloned(),
+            page_starts: pagination::page_starts(&pages.typeset),
+            first_page: document.pages().first().cloned(),
         }
     }
 
-    /// The PDF written from its laid-out pages and staged, its page count and its previews; the
-    /// laid-out pages are dropped here, before the EPUB is waited for.
+    /// The PDF written from its laid-out pages and staged, its page hashes and its previews.
     fn pdf_edition(
         &self,
-        typeset: Outcome<(Typeset, Edition)>,
+        pages: &LaidOut,
         tracker: &PublicationProgress,
     ) -> Result<Outcome<PdfEdition>> {
-        let Warned { output: (typeset, edition), findings } = match typeset {
+        let Warned { output: (file, bytes), findings } = match self.pdf(pages)? {
             Ok(made) => made,
             Err(found) => return Ok(Err(found)),
         };
-        let made = match self.pdf(typeset, edition)? {
-            Ok(made) => made,
-            Err(found) => return Ok(Err(findings.into_iter().chain(found).collect())),
-        };
-        let Warned { output: (file, bytes, mut typeset), findings: pdf_found } = made;
+        let document = &pages.typeset.document;
         let previews = self.config.preview.then(|| {
             tracker.step(Step::Previewing);
-            pdf::preview::render(&typeset.document)
+            pdf::preview::render(document)
         });
-        let page_hashes = typeset.document.pages().iter().map(page_hash).collect();
-        let files_read = typeset.files_read();
+        let page_hashes = document.pages().iter().map(page_hash).collect();
+        let (edition, files_read) = (pages.edition, pages.files_read.clone());
         let made = PdfEdition { edition, file, bytes, page_hashes, previews, files_read };
-        Ok(Ok(Warned::new(made, findings.into_iter().chain(pdf_found).collect())))
+        Ok(Ok(Warned::new(made, findings)))
     }
 
-    /// The PDF from its laid-out pages, staged, its size and the pages.
-    fn pdf(&self, typeset: Typeset, edition: Edition) -> Result<Outcome<(Staged, usize, Typeset)>> {
-        let (config, publication) = (self.config, self.publication);
+    /// The PDF from its laid-out pages, staged, and its size.
+    fn pdf(&self, pages: &LaidOut) -> Result<Outcome<(Staged, usize)>> {
+        let (config, publication, typeset) = (self.config, self.publication, &pages.typeset);
         let profile = self.profile();
         let mut found = Diagnostics::default();
         if config.emit_typst {
@@ -157,8 +163,8 @@ impl Job<'_> {
         }
         // The pages are checked while the PDF is made from them.
         let (pdf, pages_found) = rayon::join(
-            || pdf::export_pdf_with(&typeset, publication, &profile),
-            || preflight::check_pages(&typeset, publication, config.strict),
+            || pdf::export_pdf_with(typeset, publication, &profile),
+            || preflight::check_pages(typeset, publication, config.strict),
         );
         let bytes = match pdf {
             Ok(bytes) => bytes,
@@ -169,12 +175,12 @@ impl Job<'_> {
         };
         // The file is written while its fonts are checked; errors remove it.
         let (file, fonts_found) = rayon::join(
-            || self.stage(edition, &bytes),
+            || self.stage(pages.edition, &bytes),
             || preflight::check_pdf(&bytes, publication),
         );
         found.extend(fonts_found);
         found.extend(pages_found);
-        Ok(Warned::new((file?, bytes.len(), typeset), found).checked())
+        Ok(Warned::new((file?, bytes.len()), found).checked())
     }
 
     /// The EPUB's chapters written and images converted; `None` when the build makes no EPUB.

@@ -2,12 +2,14 @@
 //! from the pages typst laid out (their glyphs carry spans into the emitted source, which maps
 //! back to the Markdown), so it costs no second layout.
 
+use std::collections::HashMap;
 use typst::foundations::NativeElement;
 use typst::introspection::{Location, Tag};
 use typst::layout::{Frame, FrameItem};
 use typst::pdf::ArtifactElem;
-use typst::syntax::FileId;
+use typst::syntax::{FileId, Span};
 use typst::text::TextItem;
+
 use typst::{World, WorldExt};
 
 use crate::diag::Pos;
@@ -36,17 +38,18 @@ pub struct PageStart {
 /// only the style's own words (a cover, a blank page) or words of pages before it (a contents
 /// entry) has none.
 pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
-    let main = typeset.world.main();
     let mut starts = Vec::new();
     let mut reached = 0;
+    let mut runs = Runs {
+        main: typeset.world.main(),
+        world: &typeset.world,
+        map: &typeset.source.map,
+        marks: HashMap::new(),
+        artifacts: Vec::new(),
+        all: Vec::new(),
+    };
     for (index, page) in typeset.document.pages().iter().enumerate() {
-        let mut runs = Runs {
-            main,
-            world: &typeset.world,
-            map: &typeset.source.map,
-            artifacts: Vec::new(),
-            all: Vec::new(),
-        };
+        runs.all.clear();
         runs.frame(&page.frame);
         let Some((from, first)) = runs.first_from(reached) else { continue };
         reached = first.mark;
@@ -57,12 +60,12 @@ pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
 }
 
 /// A run of laid-out text that comes from the emitted source.
-#[derive(Debug, Clone)]
-struct Run {
+#[derive(Debug, Clone, Copy)]
+struct Run<'a> {
     /// The source map's mark its first glyph follows: the block or inline element it is in.
     mark: usize,
     /// Its text from that glyph on.
-    text: String,
+    text: &'a str,
 }
 
 /// The runs of a page, in the order of its frames, leaving out artifacts (running heads,
@@ -72,13 +75,17 @@ struct Runs<'a> {
     main: FileId,
     world: &'a PresseWorld,
     map: &'a SourceMap,
+    /// The mark of each span met so far: the lines of a paragraph share one, and finding a
+    /// span's place in the source walks its syntax tree.
+    marks: HashMap<Span, Option<usize>>,
     /// The artifacts being walked through.
     artifacts: Vec<Location>,
-    all: Vec<Run>,
+    /// The runs of the page being read.
+    all: Vec<Run<'a>>,
 }
 
-impl Runs<'_> {
-    fn frame(&mut self, frame: &Frame) {
+impl<'a> Runs<'a> {
+    fn frame(&mut self, frame: &'a Frame) {
         for (_, item) in frame.items() {
             match item {
                 FrameItem::Group(group) => self.frame(&group.frame),
@@ -96,24 +103,29 @@ impl Runs<'_> {
         }
     }
 
-    fn text(&mut self, text: &TextItem) {
+    fn text(&mut self, text: &'a TextItem) {
         let Some(glyph) = text.glyphs.first() else { return };
         let (span, _) = glyph.span;
         if span.id() != Some(self.main) {
             return;
         }
-        // Offsets inside one string literal are not in reading order (typst gives the parts
-        // after an escape the literal's start), but a literal lies between two marks.
-        let Some(range) = self.world.range(span) else { return };
-        let Some(mark) = self.map.mark_at(range.start) else { return };
+        let Some(mark) = self.mark(span) else { return };
         let start = glyph.range().start.min(text.text.len());
-        let text = text.text.get(start..).unwrap_or_default().to_string();
+        let text = text.text.get(start..).unwrap_or_default();
         self.all.push(Run { mark, text });
+    }
+
+    /// The mark a span of the emitted source follows. Offsets inside one string literal are
+    /// not in reading order (typst gives the parts after an escape the literal's start), but a
+    /// literal lies between two marks.
+    fn mark(&mut self, span: Span) -> Option<usize> {
+        let (world, map) = (self.world, self.map);
+        *self.marks.entry(span).or_insert_with(|| map.mark_at(world.range(span)?.start))
     }
 
     /// The run that comes first in the sources, at or after `mark`; of the runs of one mark,
     /// the first laid out.
-    fn first_from(&self, mark: usize) -> Option<(usize, &Run)> {
+    fn first_from(&self, mark: usize) -> Option<(usize, &Run<'a>)> {
         let after = self.all.iter().enumerate().filter(|(_, run)| run.mark >= mark);
         after.min_by_key(|(index, run)| (run.mark, *index))
     }
@@ -125,7 +137,7 @@ impl Runs<'_> {
             if run.mark < self.all[from].mark {
                 break;
             }
-            words.push_str(&run.text);
+            words.push_str(run.text);
             if words.chars().count() >= WORDS_KEPT {
                 break;
             }

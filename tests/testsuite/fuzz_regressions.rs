@@ -54,8 +54,6 @@ fn hostile_svgs_come_out_safe_and_stable() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let input = std::fs::read(&path).unwrap();
-        let cleaned = presse::svg::clean(std::str::from_utf8(&input).unwrap()).unwrap();
-        assert!(!cleaned.dropped.is_empty(), "{}: nothing dropped", path.display());
         crate::fuzz_checks::check_svg(&input)
             .unwrap_or_else(|why| panic!("{}: {why}", path.display()));
         checked += 1;
