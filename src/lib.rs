@@ -13,7 +13,7 @@
 //! | 4. passes | [`passes`] | model → model: typography, ids and links, URLs, images, checks, the French editorial lint |
 //! | 3. reading | `parse`, [`load`] | Markdown → model (the only module that knows comrak); a source folder → a publication |
 //! | 2. the model | [`manifest`], [`model`], [`styles`] | `publication.toml`; the document model both editions read; the style presets |
-//! | 1. shared helpers | [`limits`], [`memo`], [`lang`], [`date`], `paths`, [`project`], `files`, `html`, `slug`, `suggest`, [`svg`], `url` | limits on input, memoised work bounded, language tags, dates, the one "inside the project" check, the project found from any folder in it, safe reads and atomic writes, HTML tags read, slugs, "did you mean", SVG made safe, URLs |
+//! | 1. shared helpers | [`limits`], [`memo`], [`lang`], [`date`], `paths`, [`project`], `files`, `html`, `slug`, `suggest`, `url`, `xml`, [`svg`] | limits on input, memoised work bounded, language tags, dates, the one "inside the project" check, the project found from any folder in it, safe reads and atomic writes, HTML tags read, slugs, "did you mean", URLs, XML escaping, SVG made safe |
 //! | 0. findings | [`diag`] | positions, findings, and results that carry their findings ([`diag::Warned`]) |
 //!
 //! Within a layer, a module may use one listed before it (`model` holds a `manifest`, `load`
@@ -35,6 +35,7 @@ mod slug;
 mod suggest;
 pub mod svg;
 mod url;
+mod xml;
 
 pub mod manifest;
 pub mod model;

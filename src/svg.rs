@@ -6,6 +6,8 @@ use std::fmt::Write;
 
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
+use crate::xml::{attr, text};
+
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -114,7 +116,7 @@ impl Writer {
         for child in node.children() {
             match child.node_type() {
                 NodeType::Element => self.element(child, false),
-                NodeType::Text => self.out.push_str(&escape(child.text().unwrap_or(""), false)),
+                NodeType::Text => self.out.push_str(&text(child.text().unwrap_or(""))),
                 NodeType::PI => self.drop(format!("the instruction <?{}?>", pi_name(child))),
                 _ => {}
             }
@@ -146,7 +148,7 @@ impl Writer {
         if name != "style" && !safe_urls(value) {
             return self.drop(format!("the outside reference in {name}"));
         }
-        let _ = write!(self.out, " {prefix}{name}=\"{}\"", escape(value, true));
+        let _ = write!(self.out, " {prefix}{name}=\"{}\"", attr(value));
     }
 
     /// Whether CSS is kept: it imports nothing and refers to nothing outside the drawing.
@@ -217,29 +219,6 @@ fn shorten(target: &str) -> String {
         Some((at, _)) => format!("{}…", &target[..at]),
         None => target,
     }
-}
-
-/// XML text or attribute escaping; characters XML forbids are dropped.
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\r' => out.push_str("&#13;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 #[cfg(test)]

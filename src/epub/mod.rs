@@ -9,7 +9,6 @@ mod package;
 mod pagelist;
 mod sanitise;
 mod xhtml;
-mod xml;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +18,7 @@ use crate::memo;
 use crate::model::Publication;
 use crate::pdf::pagination::PageStart;
 use crate::styles::Style;
+use crate::xml;
 use anchors::{Anchors, chapter_file};
 use labels::Labels;
 use normalise::Fixes;

@@ -1,4 +1,5 @@
-//! XML escaping for the EPUB's files: whatever a string holds, what we write stays well-formed.
+//! XML escaping for the files presse writes (the EPUB's, the drawings it makes safe): whatever a
+//! string holds, what is written stays well-formed.
 
 /// Text content: `&`, `<` and `>` escaped, characters XML 1.0 forbids dropped.
 pub fn text(s: &str) -> String {
