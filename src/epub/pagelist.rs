@@ -126,7 +126,8 @@ fn words_in(xhtml: &str, block: &BlockSpan, words: &str) -> Option<usize> {
         }
         let found = chars.chars.windows(needle.len()).position(|w| w == needle)?;
         let word = (found..chars.chars.len()).find(|&i| chars.word_start[i])?;
-        Some(block.start + chars.offsets[word])
+        // The block's first words: before the block, so that a figure's picture follows too.
+        Some(if word == 0 { block.start } else { block.start + chars.offsets[word] })
     })
 }
 
