@@ -133,7 +133,7 @@ impl Writer {
             // An editor's private attribute.
             Some(_) => return,
         };
-        if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+        if name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
             return self.drop(format!("the event handler {name}"));
         }
         if name == "href" && !safe_link(element, value) {
@@ -289,6 +289,8 @@ mod tests {
         assert_eq!(clean(svg).unwrap().dropped, Vec::<String>::new());
         assert!(clean("<html/>").unwrap_err().contains("`html`"));
         assert!(clean("<svg").is_err());
+        // An attribute name that begins with a character of several bytes (a fuzz finding).
+        assert!(clean("<svg \u{feff}o=\"1\"><g/></svg>").is_ok());
         let bare = clean("<svg><rect width=\"1\"/></svg>").unwrap().svg;
         assert!(bare.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{bare}");
         assert!(bare.contains("<rect width=\"1\"/>"), "{bare}");
