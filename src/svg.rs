@@ -133,7 +133,8 @@ impl Writer {
             // An editor's private attribute.
             Some(_) => return,
         };
-        if name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
+        // Every name that begins with "on", as a browser might read a handler in it.
+        if name.len() >= 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
             return self.drop(format!("the event handler {name}"));
         }
         if name == "href" && !safe_link(element, value) {
