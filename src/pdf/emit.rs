@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use typst::layout::Abs;
 
 use crate::diag::Pos;
 use crate::lang::Lang;
@@ -73,8 +74,26 @@ impl SourceMap {
     }
 }
 
-/// Writes the typst source of a publication for the style template.
-pub fn emit(publication: &Publication, options: &toml::Table) -> TypstSource {
+/// A height kept free at the foot of the page where a chapter ends: what makes the columns of
+/// that page end level (see `balance`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reserve {
+    /// The height.
+    pub height: Abs,
+    /// Where that page's text begins: the float that keeps the height free is placed before
+    /// the chapter's next block (one that begins on the page), while it still has room.
+    pub from: Pos,
+    /// The distance between two lines of the page's text.
+    pub line: Abs,
+}
+
+/// The reserves of a publication, by chapter (its index).
+pub type Reserves = std::collections::BTreeMap<usize, Reserve>;
+
+/// Writes the typst source of a publication for the style template, with the height in
+/// `reserves` kept free below the columns where those chapters end: a float at the foot of the
+/// page, across its columns, holding nothing.
+pub fn emit(publication: &Publication, options: &toml::Table, reserves: &Reserves) -> TypstSource {
     let mut emitter = Emitter {
         source: TypstSource::default(),
         file: 0,
@@ -89,7 +108,7 @@ pub fn emit(publication: &Publication, options: &toml::Table) -> TypstSource {
         emitter.file = index;
         let lang = chapter.front.lang.as_ref().unwrap_or(&publication.manifest.lang);
         emitter.elision = elision::language(lang).filter(|_| hyphenate);
-        emitter.chapter(chapter);
+        emitter.chapter(chapter, reserves.get(&index).copied());
     }
     emitter.source
 }
@@ -150,7 +169,14 @@ impl Emitter {
         );
     }
 
-    fn chapter(&mut self, chapter: &Chapter) {
+    /// A height kept free at the foot of the page, across its columns.
+    fn reserve(&mut self, height: Abs) {
+        let float = "place(bottom, float: true, scope: \"parent\", clearance: 0pt";
+        let line = format!("\n#{float}, block(height: {:.2}pt))\n", height.to_pt());
+        self.out().push_str(&line);
+    }
+
+    fn chapter(&mut self, chapter: &Chapter, reserve: Option<Reserve>) {
         let f = &chapter.front;
         let opt = |value: &Option<String>| value.as_deref().map_or("none".into(), string);
         let line = format!(
@@ -165,7 +191,16 @@ impl Emitter {
         self.mark(Pos::new(1, 1), false);
         self.out().push_str(&line);
         let mut context = Context { chapter };
-        self.blocks(&chapter.blocks, &mut context);
+        let mut reserve = reserve;
+        for block in &chapter.blocks {
+            if let Some(kept) = reserve.take_if(|kept| block.pos > kept.from) {
+                self.reserve(kept.height);
+            }
+            self.block(block, &mut context);
+        }
+        if let Some(kept) = reserve {
+            self.reserve(kept.height);
+        }
         self.out().push_str("]\n\n");
     }
 

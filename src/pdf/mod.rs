@@ -1,5 +1,7 @@
 //! The PDF edition: model → typst source → our world → laid-out document → PDF bytes.
 
+mod balance;
+mod columns;
 mod elision;
 pub(crate) mod emit;
 mod escape;
@@ -99,6 +101,11 @@ pub(crate) fn typeset_with_bleed(
     Ok(typeset.map(|t| Typeset { document: drop_soft_hyphens(t.document), ..t }))
 }
 
+/// How many balancing layouts a publication may take beyond its first.
+const BALANCING_ROUNDS: usize = 4;
+
+/// Lays out a publication, then again while the columns where its chapters end are not level
+/// (see `balance`). A later layout that fails keeps the one before it.
 fn compile(
     publication: &Publication,
     root: &Path,
@@ -106,8 +113,47 @@ fn compile(
     style: &Style,
     bleed: Option<Abs>,
 ) -> Outcome<Typeset> {
+    let columns = style.options.get("columns").and_then(toml::Value::as_integer).unwrap_or(1);
+    let mut reserves = emit::Reserves::new();
+    let mut laid_out = compile_once(publication, root, env, style, bleed, &reserves)?;
+    if columns < 2 {
+        return Ok(laid_out);
+    }
+    let max_columns = columns as usize;
+    let unbalanced = balance::Outline::of(&laid_out.output);
+    // What each chapter's reserve must stay under: one that moved its chapter's end, or left a
+    // page holding only itself, is taken back by a line, and the round done again.
+    let mut caps = emit::Reserves::new();
+    for _ in 0..BALANCING_ROUNDS {
+        let mut next = balance::reserves(&laid_out.output, &reserves, max_columns);
+        balance::cap(&mut next, &caps);
+        if next == reserves {
+            break;
+        }
+        let Ok(balanced) = compile_once(publication, root, env, style, bleed, &next) else {
+            break;
+        };
+        let moved = unbalanced.moved(&balanced.output, next.keys());
+        if moved.is_empty() {
+            (laid_out, reserves) = (balanced, next);
+        } else {
+            caps.extend(moved.into_iter().map(|chapter| (chapter, next[&chapter])));
+        }
+    }
+    Ok(laid_out)
+}
+
+/// Emits and lays out a publication once, with `reserves` below its chapters' last columns.
+fn compile_once(
+    publication: &Publication,
+    root: &Path,
+    env: &Environment,
+    style: &Style,
+    bleed: Option<Abs>,
+    reserves: &emit::Reserves,
+) -> Outcome<Typeset> {
     let mut found = Diagnostics::default();
-    let source = emit::emit(publication, &style.options);
+    let source = emit::emit(publication, &style.options, reserves);
     let mut template = style.template.clone();
     if let Some(bleed) = bleed {
         template.push_str(&crate::pdf::print::template_suffix(bleed));

@@ -2,7 +2,7 @@
 //! from the pages typst laid out (their glyphs carry spans into the emitted source, which maps
 //! back to the Markdown), so it costs no second layout.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use typst::foundations::NativeElement;
 use typst::introspection::{Location, Tag};
 use typst::layout::{Frame, FrameItem};
@@ -57,6 +57,24 @@ pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
         starts.push(PageStart { page: index + 1, chapter, pos, words: runs.words_from(from) });
     }
     starts
+}
+
+/// The chapters whose text each page shows (by their index), page by page.
+pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeSet<usize>> {
+    let mut runs = Runs {
+        main: typeset.world.main(),
+        world: &typeset.world,
+        map: &typeset.source.map,
+        marks: HashMap::new(),
+        artifacts: Vec::new(),
+        all: Vec::new(),
+    };
+    let pages = typeset.document.pages().iter().map(|page| {
+        runs.all.clear();
+        runs.frame(&page.frame);
+        runs.all.iter().map(|run| typeset.source.map.mark(run.mark).0).collect()
+    });
+    pages.collect()
 }
 
 /// A run of laid-out text that comes from the emitted source.
