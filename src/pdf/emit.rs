@@ -19,8 +19,11 @@ pub const TEMPLATE_PATH: &str = "/.presse/template.typ";
 
 /// What a template may leave out, defined before it is imported so that its own definitions
 /// win: the widths of a table's columns from their alignments (`auto`, `left`, `right`,
-/// `center`), one `auto` column each unless the template says otherwise.
-const TEMPLATE_DEFAULTS: &str = "#let table-columns(aligns) = calc.max(1, aligns.len())\n";
+/// `center`), one `auto` column each unless the template says otherwise; and what follows a
+/// link to a heading or a chapter of the publication (`page-ref(label)`), nothing unless the
+/// template prints the page it leads to.
+const TEMPLATE_DEFAULTS: &str = "#let table-columns(aligns) = calc.max(1, aligns.len())\n\
+                                 #let page-ref(target) = none\n";
 
 /// Generated typst source and where each part of it comes from.
 #[derive(Debug, Clone, Default)]
@@ -360,7 +363,10 @@ impl Emitter {
         let _ = write!(self.out(), "#editorial({}, title: ", string(kind));
         self.content_or_none(title, cx);
         self.out().push_str(")[\n");
+        // A pull quote is display type, never hyphenated: no soft hyphens in its words.
+        let elision = if kind == "citation" { self.elision.take() } else { self.elision };
         self.blocks(blocks, cx);
+        self.elision = elision;
         self.out().push(']');
     }
 
@@ -422,19 +428,29 @@ impl Emitter {
         }
     }
 
+    /// A link; one to a heading or a chapter of the publication is followed by
+    /// `#page-ref(label(…))`, the page it leads to as the template prints it (nothing unless
+    /// it defines `page-ref`). A link's words are never hyphenated: no soft hyphens in them.
     fn link(&mut self, target: &LinkTarget, content: &[Inline], pos: Pos, cx: &mut Context) {
         self.mark(pos, false);
-        match target {
+        let anchor = match target {
             LinkTarget::Url(url) => {
                 let _ = write!(self.out(), "#link({})[", string(url));
+                None
             }
             LinkTarget::Anchor(id) => {
                 let _ = write!(self.out(), "#link(label({}))[", string(id));
+                Some(id)
             }
             LinkTarget::Local(_) => return self.inlines(content, cx),
-        }
+        };
+        let elision = self.elision.take();
         self.inlines(content, cx);
+        self.elision = elision;
         self.out().push(']');
+        if let Some(id) = anchor {
+            let _ = write!(self.out(), "#page-ref(label({}))", string(id));
+        }
     }
 
     fn inline_image(&mut self, image: &Image, pos: Pos) {
