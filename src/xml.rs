@@ -1,7 +1,8 @@
 //! XML escaping for the files presse writes (the EPUB's, the drawings it makes safe): whatever a
 //! string holds, what is written stays well-formed.
 
-/// Text content: `&`, `<` and `>` escaped, characters XML 1.0 forbids dropped.
+/// Text content: `&`, `<` and `>` escaped, a carriage return kept as a reference (a parser
+/// reads a literal one as a line feed), characters XML 1.0 forbids dropped.
 pub fn text(s: &str) -> String {
     escape(s, false)
 }
@@ -21,7 +22,7 @@ fn escape(s: &str, attribute: bool) -> String {
             '"' if attribute => out.push_str("&quot;"),
             '\n' if attribute => out.push_str("&#10;"),
             '\t' if attribute => out.push_str("&#9;"),
-            '\r' if attribute => out.push_str("&#13;"),
+            '\r' => out.push_str("&#13;"),
             _ => out.push(c),
         }
     }
@@ -56,6 +57,7 @@ mod tests {
     fn markup_and_forbidden_characters_never_pass() {
         assert_eq!(text("a < b && c > d ]]>"), "a &lt; b &amp;&amp; c &gt; d ]]&gt;");
         assert_eq!(text("bell\u{7}\u{0}ok\u{FFFF}"), "bellok");
+        assert_eq!(text("a\rb\nc"), "a&#13;b\nc");
         assert_eq!(attr("say \"hi\"\n<x>"), "say &quot;hi&quot;&#10;&lt;x&gt;");
         assert_eq!(allowed_chars("Titre\u{7} <b>\u{FFFE}"), "Titre <b>");
     }
