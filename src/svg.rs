@@ -113,6 +113,7 @@ impl Writer {
             return;
         }
         self.out.push('>');
+        let opened = self.out.len();
         for child in node.children() {
             match child.node_type() {
                 NodeType::Element => self.element(child, false),
@@ -120,6 +121,12 @@ impl Writer {
                 NodeType::PI => self.drop(format!("the instruction <?{}?>", pi_name(child))),
                 _ => {}
             }
+        }
+        // Every child left out: an empty element, written as such, as a second cleaning would.
+        if self.out.len() == opened {
+            self.out.pop();
+            self.out.push_str("/>");
+            return;
         }
         let _ = write!(self.out, "</{name}>");
     }
