@@ -17,7 +17,7 @@ use crate::files::{Staged, stage, write_atomic};
 use crate::model::Publication;
 use crate::pdf::preview::Previews;
 use crate::pdf::print::PdfProfile;
-use crate::pdf::{self, Environment, Typeset, pagination, preflight};
+use crate::pdf::{self, Environment, Typeset, layout, pagination, preflight};
 use crate::styles::Style;
 
 /// One publication, prepared, with its style and its output folder.
@@ -164,7 +164,11 @@ impl Job<'_> {
         // The pages are checked while the PDF is made from them.
         let (pdf, pages_found) = rayon::join(
             || pdf::export_pdf_with(typeset, publication, &profile),
-            || preflight::check_pages(typeset, publication, config.strict),
+            || {
+                let mut found = preflight::check_pages(typeset, publication, config.strict);
+                found.extend(layout::check_layout(typeset, publication, config.strict));
+                found
+            },
         );
         let bytes = match pdf {
             Ok(bytes) => bytes,

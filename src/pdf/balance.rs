@@ -97,12 +97,12 @@ pub fn reserves(typeset: &Typeset, current: &Reserves, max_columns: usize) -> Re
     next
 }
 
-/// Keeps each reserve a line under the one that was too much for its chapter (in `caps`), or
+/// Keeps each reserve half a line under the one that was too much for its chapter (in `caps`), or
 /// drops it when that leaves less than a line.
 pub fn cap(reserves: &mut Reserves, caps: &Reserves) {
     reserves.retain(|chapter, reserve| {
         let Some(cap) = caps.get(chapter) else { return true };
-        reserve.height = reserve.height.min(cap.height - cap.line);
+        reserve.height = reserve.height.min(cap.height - cap.line * 0.5);
         reserve.height >= cap.line
     });
 }
@@ -145,7 +145,7 @@ mod tests {
 
     fn band(top: f64, bottoms: &[Option<f64>]) -> Band {
         let bottoms = bottoms.iter().map(|b| b.map(Abs::pt)).collect();
-        Band { top: Abs::pt(top), bottoms, until: None }
+        Band { top: Abs::pt(top), bottoms, until: None, pieces: Vec::new() }
     }
 
     #[test]

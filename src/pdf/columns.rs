@@ -10,6 +10,7 @@ use typst::foundations::NativeElement;
 use typst::introspection::Tag;
 use typst::layout::{Abs, Frame, FrameItem, Point, Size};
 use typst::pdf::ArtifactElem;
+use typst::syntax::Span;
 
 /// How much of the page's text, by width, must sit inside the slots for a page to count as
 /// set in that many columns.
@@ -28,6 +29,8 @@ pub struct PageColumns {
     pub pitch: Option<Abs>,
     /// The stretches of columns between spanning elements, from the top.
     pub bands: Vec<Band>,
+    /// What spans the columns (or fits in none of them).
+    pub spanning: Vec<Piece>,
 }
 
 /// A stretch of columns between two elements that span them (or the page's edges).
@@ -39,6 +42,8 @@ pub struct Band {
     pub bottoms: Vec<Option<Abs>>,
     /// Where the element that spans the columns below it begins, if one does.
     pub until: Option<Abs>,
+    /// What each column holds, from the top.
+    pub pieces: Vec<Vec<Piece>>,
 }
 
 impl Band {
@@ -48,15 +53,23 @@ impl Band {
     }
 }
 
-/// Something laid out in the text area, with its extent.
-#[derive(Debug, Clone, Copy)]
-struct Piece {
-    left: Abs,
-    right: Abs,
-    top: Abs,
-    bottom: Abs,
-    /// Whether it is a line of text (as opposed to a picture or a group kept whole).
-    text: bool,
+/// Something laid out in the text area (a run of text, a picture, a shape, a group spanning
+/// the columns), with its extent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Piece {
+    /// Its left edge.
+    pub left: Abs,
+    /// Its right edge.
+    pub right: Abs,
+    /// Its top (for text, the top of its capitals).
+    pub top: Abs,
+    /// Its bottom (for text, its baseline).
+    pub bottom: Abs,
+    /// Whether it is a run of text (as opposed to a picture, a shape or a group kept whole).
+    pub text: bool,
+    /// Where in the emitted source it comes from: its first glyph's, or a picture's (detached
+    /// for the rest).
+    pub span: Span,
 }
 
 /// The columns of a page, at most `max_columns` of them.
@@ -70,7 +83,9 @@ pub fn read(page: &Frame, max_columns: usize) -> PageColumns {
     let mut pieces = Vec::new();
     walk.collect(page, Point::zero(), &mut pieces);
     let bands = bands(&pieces, &walk, count);
-    PageColumns { count, left, width, pitch: pitch(&pieces), bands }
+    let spanning = pieces.iter().filter(|p| slot_of(p, walk.left, walk.slot).is_none()).copied();
+    let spanning = spanning.collect();
+    PageColumns { count, left, width, pitch: pitch(&pieces), bands, spanning }
 }
 
 /// The left edge and the width of a page's text area: those of its widest group.
@@ -133,19 +148,20 @@ impl Walk {
                     self.collect(&group.frame, p, &mut inside);
                     if inside.iter().any(|piece| slot_of(piece, self.left, self.slot).is_none()) {
                         let size = group.frame.size();
-                        pieces.push(Piece::new(p, size, false));
+                        pieces.push(Piece::new(p, size, false, Span::detached()));
                     } else {
                         pieces.extend(inside);
                     }
                 }
                 FrameItem::Text(text) if !text.glyphs.is_empty() => {
                     let top = p - Point::with_y(text.size * 0.75);
-                    pieces.push(Piece::new(top, Size::new(text.width(), text.size * 0.75), true));
+                    let size = Size::new(text.width(), text.size * 0.75);
+                    pieces.push(Piece::new(top, size, true, text.glyphs[0].span.0));
                 }
-                FrameItem::Image(_, size, _) => pieces.push(Piece::new(p, *size, false)),
+                FrameItem::Image(_, size, span) => pieces.push(Piece::new(p, *size, false, *span)),
                 FrameItem::Shape(shape, _) => {
                     let bbox = shape.bbox(false);
-                    pieces.push(Piece::new(p + bbox.min, bbox.size(), false));
+                    pieces.push(Piece::new(p + bbox.min, bbox.size(), false, Span::detached()));
                 }
                 _ => {}
             }
@@ -154,8 +170,8 @@ impl Walk {
 }
 
 impl Piece {
-    fn new(at: Point, size: Size, text: bool) -> Self {
-        Piece { left: at.x, right: at.x + size.x, top: at.y, bottom: at.y + size.y, text }
+    fn new(at: Point, size: Size, text: bool, span: Span) -> Self {
+        Piece { left: at.x, right: at.x + size.x, top: at.y, bottom: at.y + size.y, text, span }
     }
 }
 
@@ -185,14 +201,20 @@ fn bands(pieces: &[Piece], walk: &Walk, count: usize) -> Vec<Band> {
         };
         let mut top = Abs::inf();
         let mut bottoms = vec![None; count];
+        let mut held = vec![Vec::new(); count];
         for piece in pieces.iter().filter(inside) {
             let Some(index) = slot_of(piece, left, slot) else { continue };
+            let index = index.min(count - 1);
             top = top.min(piece.top);
-            let bottom: &mut Option<Abs> = &mut bottoms[index.min(count - 1)];
+            let bottom: &mut Option<Abs> = &mut bottoms[index];
             *bottom = Some(bottom.map_or(piece.bottom, |b| b.max(piece.bottom)));
+            held[index].push(*piece);
+        }
+        for column in &mut held {
+            column.sort_by_key(|piece| (piece.bottom, piece.left));
         }
         if top < Abs::inf() {
-            bands.push(Band { top, bottoms, until });
+            bands.push(Band { top, bottoms, until, pieces: held });
         }
     }
     bands

@@ -1,10 +1,11 @@
 //! The PDF edition: model → typst source → our world → laid-out document → PDF bytes.
 
 mod balance;
-mod columns;
+pub mod columns;
 mod elision;
 pub(crate) mod emit;
 mod escape;
+pub(crate) mod layout;
 pub(crate) mod pagination;
 pub(crate) mod preflight;
 pub(crate) mod preview;
@@ -102,7 +103,7 @@ pub(crate) fn typeset_with_bleed(
 }
 
 /// How many balancing layouts a publication may take beyond its first.
-const BALANCING_ROUNDS: usize = 4;
+const BALANCING_ROUNDS: usize = 5;
 
 /// Lays out a publication, then again while the columns where its chapters end are not level
 /// (see `balance`). A later layout that fails keeps the one before it.
@@ -122,7 +123,7 @@ fn compile(
     let max_columns = columns as usize;
     let unbalanced = balance::Outline::of(&laid_out.output);
     // What each chapter's reserve must stay under: one that moved its chapter's end, or left a
-    // page holding only itself, is taken back by a line, and the round done again.
+    // page holding only itself, is taken back by half a line, and the round done again.
     let mut caps = emit::Reserves::new();
     for _ in 0..BALANCING_ROUNDS {
         let mut next = balance::reserves(&laid_out.output, &reserves, max_columns);

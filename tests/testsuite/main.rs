@@ -25,6 +25,7 @@ mod errors;
 mod fuzz_regressions;
 mod incremental;
 mod interrupt;
+mod layout;
 mod lint;
 mod literal_text;
 mod memory;
