@@ -224,7 +224,8 @@ impl Proof<'_> {
         let longest = band.filled().max()?;
         for (column, held) in band.pieces.iter().enumerate() {
             let bottom = band.bottoms[column].unwrap_or(band.top);
-            let short = (longest - bottom) / pitch;
+            // Whole lines: the spacing around headings and blocks makes fractions.
+            let short = ((longest - bottom) / pitch).round();
             if short <= SHORT_COLUMN_LINES {
                 continue;
             }
