@@ -69,11 +69,13 @@ impl Proof<'_> {
         let manifest = self.publication.dir.join("publication.toml");
         if laid_out < count {
             let short = count - laid_out;
+            let blank = if short == 1 { "a page".to_string() } else { format!("{short} pages") };
             let lines = self.free_lines(laid_out - 1)
                 + short as f64 * self.lines_per_page(laid_out - 1).unwrap_or(0.0);
+            let about =
+                if lines > 0.0 { format!(", about {lines:.0} lines") } else { String::new() };
             let message = format!(
-                "the publication fills {laid_out} of its {count} pages: about {lines:.0} lines \
-                 short"
+                "the publication fills {laid_out} of its {count} pages: {blank} blank{about}"
             );
             let hint = "add an article or a picture, or lower `pages` in [options]";
             let at = self.publication.manifest.key_pos("style");

@@ -95,9 +95,10 @@ fn a_newsletter_that_leaves_a_page_blank_says_how_much_is_missing() {
     );
     std::fs::write(to.join("publication.toml"), short).unwrap();
     let (_, stderr) = common::build_ok(project.path(), &["--format", "pdf"]);
-    let finding = stderr.lines().find(|l| l.contains("pages: about")).expect(&stderr);
+    let finding = stderr.lines().find(|l| l.contains(" blank")).expect(&stderr);
     assert!(
-        finding.contains("publication.toml:") && finding.contains("of its 4 pages"),
+        finding.contains("publication.toml:")
+            && finding.contains("2 of its 4 pages: 2 pages blank"),
         "{finding}"
     );
 }
@@ -139,14 +140,15 @@ fn a_heading_left_at_the_foot_of_a_column_is_found_at_its_line() {
 
 #[test]
 fn a_column_left_short_in_the_middle_of_an_article_is_found() {
-    // A tall picture that finds no room at the foot of the first column goes to the second,
-    // leaving a hole, and the article goes on after it.
-    let chapter = format!("# Essai\n\n{}![Un plan](plan.png)\n\n{}", paragraphs(4), paragraphs(8));
-    let png = common::png(400, 700);
-    let project = cahiers_project(&chapter, &[("sources/essai/plan.png", &png)]);
+    // A tall block that does not break finds no room at the foot of the first column and goes
+    // to the second, leaving a hole; the article goes on after it.
+    let block =
+        "```{=typst}\n#block(width: 100%, height: 420pt, breakable: false, fill: luma(230))\n```";
+    let chapter = format!("# Essai\n\n{}{block}\n\n{}", paragraphs(4), paragraphs(8));
+    let project = cahiers_project(&chapter, &[]);
     let (_, stderr) = common::build_ok(project.path(), &["--format", "pdf"]);
     let finding = stderr.lines().find(|l| l.contains("lines short of the longest")).expect(&stderr);
-    assert!(finding.contains("01-texte.md:") && finding.contains("lines short"), "{finding}");
+    assert!(finding.contains("01-texte.md:") && finding.contains("page 3: column 1"), "{finding}");
 }
 
 #[test]
