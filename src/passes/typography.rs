@@ -130,6 +130,9 @@ fn apply_to_block(language: Language, block: &mut Block) {
             for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
                 apply(language, cell);
             }
+            if language == Language::French {
+                group_table_numbers(&mut table.rows);
+            }
         }
         BlockKind::Editorial { title, .. } => apply(language, title),
         BlockKind::KeyFigures(figures) => {
@@ -142,14 +145,43 @@ fn apply_to_block(language: Language, block: &mut Block) {
     }
 }
 
+/// In the body of a table, the numbers of four digits or more typed together (`1157`) are
+/// grouped by three (`1 157`) in a column that holds numbers typed in groups (`11 250`), so
+/// that the column reads alike; a column without any is left as typed (postal codes, years).
+fn group_table_numbers(rows: &mut [Vec<Vec<Inline>>]) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for column in 0..columns {
+        let grouped = rows.iter().filter_map(|row| row.get(column)).any(|cell| {
+            let (cells, _) = read(cell);
+            numbers::has_grouped_number(&cells)
+        });
+        if grouped {
+            for cell in rows.iter_mut().filter_map(|row| row.get_mut(column)) {
+                rewrite(cell, numbers::group_long_numbers);
+            }
+        }
+    }
+}
+
 /// Applies the rules to one paragraph's inlines, read as one text across their boundaries.
 pub fn apply(language: Language, inlines: &mut Vec<Inline>) {
+    rewrite(inlines, |cells| language.rewrite(cells));
+}
+
+/// The characters of `inlines`, addresses locked, and how many text runs they come from.
+fn read(inlines: &[Inline]) -> (Vec<Cell>, usize) {
     let mut cells = Vec::new();
     let mut runs = 0;
     flatten(inlines, &mut cells, &mut runs);
     rules::lock_addresses(&mut cells);
+    (cells, runs)
+}
+
+/// Rewrites the text of `inlines` with `rules`, read as one text across their boundaries.
+fn rewrite(inlines: &mut Vec<Inline>, rules: impl FnOnce(Vec<Cell>) -> Vec<Cell>) {
+    let (cells, runs) = read(inlines);
     let mut per_run = vec![Vec::new(); runs];
-    for cell in language.rewrite(cells) {
+    for cell in rules(cells) {
         if let Some(run) = per_run.get_mut(cell.seg) {
             run.push(cell);
         }
@@ -557,6 +589,33 @@ mod tests {
         assert_eq!(plain_text(&table.header[0]), "a\u{202f}; b");
         assert_eq!(plain_text(&table.rows[0][0]), "c\u{202f}!");
         assert_eq!(block_text(&chapter.notes[0].blocks[0]), "Note\u{202f}?");
+    }
+
+    #[test]
+    fn a_table_column_with_grouped_numbers_groups_its_numbers_of_four_digits() {
+        let md = "| 2011 | Communes | Code | Note |\n|---|--:|--:|---|\n\
+                  | a | 11 250 | 75004 | 1157 |\n\
+                  | b | 1157 | 1157 | en 2011 |\n\
+                  | c | 12000 | 2011 | x |\n\
+                  | d | 1991 | | |\n\
+                  | e | 1157,25 et 3,14159 | | |\n\
+                  | f | en 2200 et T1234 | | |\n";
+        let mut blocks = crate::parse::parse(md, 1).blocks;
+        crate::model::visit_blocks_mut(&mut blocks, &mut |b| apply_to_block(Language::French, b));
+        let once = blocks.clone();
+        crate::model::visit_blocks_mut(&mut blocks, &mut |b| apply_to_block(Language::French, b));
+        assert_eq!(blocks, once, "a second run changed the table");
+        let BlockKind::Table(table) = &blocks[0].kind else { panic!() };
+        let column = |i: usize| -> Vec<String> {
+            table.rows.iter().map(|row| plain_text(&row[i]).replace('\u{202f}', " ")).collect()
+        };
+        // Grouped numbers in the column: the others are grouped too, years and decimals kept.
+        let want = ["11 250", "1 157", "12 000", "1991", "1 157,25 et 3,14159", "en 2200 et T1234"];
+        assert_eq!(column(1), want);
+        // No grouped number in these columns: left as typed.
+        assert_eq!(column(2), ["75004", "1157", "2011", "", "", ""]);
+        assert_eq!(column(3), ["1157", "en 2011", "x", "", "", ""]);
+        assert_eq!(plain_text(&table.header[0]), "2011");
     }
 
     #[test]
