@@ -77,7 +77,7 @@ pub fn group_long_numbers(cells: Vec<Cell>) -> Vec<Cell> {
         let ends_word = cells.get(i + run).is_none_or(|c| !c.ch.is_alphanumeric());
         if run >= 4 && !glued && !after_letter && !year && ends_word {
             for (k, digit) in digits.iter().enumerate() {
-                if k > 0 && (run - k) % 3 == 0 {
+                if k > 0 && (run - k).is_multiple_of(3) {
                     out.push(Cell::text(NNBSP, digit.seg));
                 }
                 out.push(*digit);
