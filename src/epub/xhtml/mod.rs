@@ -414,9 +414,11 @@ impl Writer<'_> {
         self.inlines(caption);
         if let Some(credit) = &image.credit {
             let label = self.labels.credit_label(self.book.credit_label);
-            let space = if caption.is_empty() { "" } else { " " };
+            // On a line of its own after a space, also for a reading system without CSS and
+            // for the text a reader copies or reads aloud (`caption Crédit : …`, not `captionCrédit`).
+            let apart = if caption.is_empty() { "" } else { " <br/>" };
             self.out.push_str(&format!(
-                "{space}<span class=\"credit\">{} {}</span>",
+                "{apart}<span class=\"credit\">{} {}</span>",
                 text(&label),
                 prose(credit)
             ));
@@ -681,5 +683,25 @@ mod tests {
         assert!(xhtml.contains("<title>Île-de-France</title>"), "{xhtml}");
         assert!(!xhtml.contains('\u{2011}'), "{xhtml}");
         assert_eq!(chapter_toc(&c, "c.xhtml")[0].title, "Île-de-France");
+    }
+    #[test]
+    fn a_credit_follows_its_caption_on_a_line_of_its_own() {
+        let image = Image {
+            src: "a.png".into(),
+            path: Some("sources/p/a.png".into()),
+            format: None,
+            alt: "Carte".into(),
+            title: String::new(),
+            credit: Some("Ville de Paris".into()),
+            unknown_attributes: Vec::new(),
+        };
+        let caption = vec![words("Les départements franciliens")];
+        let figure = block(BlockKind::Figure { image: image.clone(), caption });
+        let (xhtml, _) = write(&[chapter("c", vec![figure], vec![])]);
+        let want = "<figcaption>Les départements franciliens <br/><span class=\"credit\">Crédit\u{a0}: Ville de Paris</span></figcaption>";
+        assert!(xhtml.contains(want), "{xhtml}");
+        let alone = block(BlockKind::Figure { image, caption: vec![] });
+        let (xhtml, _) = write(&[chapter("c", vec![alone], vec![])]);
+        assert!(xhtml.contains("<figcaption><span class=\"credit\">"), "{xhtml}");
     }
 }
