@@ -16,6 +16,8 @@ pub const FRONT_FILE: &str = "cover.xhtml";
 pub struct Contents<'a> {
     pub publication: &'a Publication,
     pub css: &'a str,
+    /// The font files the stylesheet declares (their bytes go in at the normalisation).
+    pub fonts: &'a [super::fonts::FontFile],
     /// The cover page (with the cover image) or the title page.
     pub front: Page,
     /// Whether `front` is a cover (else a title page).
@@ -43,7 +45,10 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     manifest.description.iter().for_each(|d| builder.add_description(allowed_chars(&plain(d))));
     manifest.keywords.iter().for_each(|k| builder.add_subject(allowed_chars(k)));
     builder.stylesheet(contents.css.as_bytes())?;
-    // The images go in empty: the normalisation stores their bytes (see `normalise`).
+    // The fonts and images go in empty: the normalisation stores their bytes (see `normalise`).
+    for font in contents.fonts {
+        builder.add_resource(&font.href, &[][..], font.media_type)?;
+    }
     for image in &contents.images.files {
         if contents.images.cover.as_ref() == Some(&image.href) {
             builder.add_cover_image(&image.href, &[][..], image.media_type)?;
