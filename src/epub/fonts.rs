@@ -15,6 +15,7 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use read_fonts::FontRef;
 use read_fonts::collections::IntSet;
 use read_fonts::types::{GlyphId, NameId, Tag};
@@ -125,16 +126,16 @@ pub fn embed(style: &Style, text: &str) -> Embedded {
         })
         .collect();
     let unicodes = characters(text);
+    // The subsets are made side by side; their order stays that of `chosen`.
+    let files: Vec<(&Face, Vec<u8>, &str, &'static str)> = chosen
+        .into_par_iter()
+        .map(|face| {
+            let (bytes, extension, media_type) = font_bytes(face, &unicodes);
+            (face, bytes, extension, media_type)
+        })
+        .collect();
     let mut embedded = Embedded::default();
-    for face in chosen {
-        let (bytes, extension, media_type) = match face.data.get(..4) {
-            Some(b"OTTO") => (face.data.to_vec(), "otf", "font/otf"),
-            _ => (
-                subset(face.data, &unicodes).unwrap_or_else(|| face.data.to_vec()),
-                "ttf",
-                "font/ttf",
-            ),
-        };
+    for (face, bytes, extension, media_type) in files {
         let name: String = face.family.chars().filter(|c| !c.is_whitespace()).collect();
         let italic = if face.italic { "-italic" } else { "" };
         let href = format!("fonts/{name}-{}{italic}.{extension}", face.weight);
@@ -154,6 +155,15 @@ pub fn embed(style: &Style, text: &str) -> Embedded {
         );
     }
     embedded
+}
+
+/// A face's bytes, extension and media type: a TrueType face subset to `unicodes` (whole if
+/// skera cannot subset it), a CFF one whole.
+fn font_bytes(face: &Face, unicodes: &IntSet<u32>) -> (Vec<u8>, &'static str, &'static str) {
+    match face.data.get(..4) {
+        Some(b"OTTO") => (face.data.to_vec(), "otf", "font/otf"),
+        _ => (subset(face.data, unicodes).unwrap_or_else(|| face.data.to_vec()), "ttf", "font/ttf"),
+    }
 }
 
 /// The numeric font weights a stylesheet asks for.
