@@ -7,7 +7,12 @@ pub fn slugify(text: &str) -> String {
     for c in text.chars().flat_map(fold_accent) {
         if c.is_ascii_alphanumeric() || c == '_' {
             slug.push(c.to_ascii_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '.' || c == '\'' || c == '’')
+        } else if (c.is_whitespace()
+            || c == '-'
+            || c == '\u{2011}'
+            || c == '.'
+            || c == '\''
+            || c == '’')
             && !slug.is_empty()
             && !slug.ends_with('-')
         {
@@ -57,5 +62,7 @@ mod tests {
         assert_eq!(slugify("2011 en chiffres"), "2011-en-chiffres");
         assert_eq!(slugify("01-editorial"), "01-editorial");
         assert_eq!(slugify("« ! »"), "");
+        // The typography pass's non-breaking hyphen counts as a hyphen.
+        assert_eq!(slugify("Île\u{2011}de\u{2011}France"), "ile-de-france");
     }
 }

@@ -2,6 +2,7 @@
 
 mod anchors;
 pub mod cache;
+mod fonts;
 mod images;
 mod labels;
 mod normalise;
@@ -140,9 +141,14 @@ fn package_book(
 ) -> Result<Vec<u8>, String> {
     let labels = Labels::for_language(&publication.manifest.lang);
     let (front, front_is_cover) = package::front_page(publication, images, labels);
+    let text: String = pages.iter().chain([&front]).map(|page| page.xhtml.as_str()).collect();
+    let fonts = fonts::embed(style, &text);
+    // After the style's rules: its `@namespace` must come before any other rule.
+    let css = format!("{}\n{}", style.css.trim_end(), fonts.css);
     let contents = package::Contents {
         publication,
-        css: &style.css,
+        css: &css,
+        fonts: &fonts.files,
         front,
         front_is_cover,
         pages,
@@ -158,8 +164,10 @@ fn package_book(
         metadata: package::metadata(publication, images, labels, page_source),
         page_list: pagelist::nav(markers, labels),
     };
+    let images = images.files.iter().map(|i| (&i.href, i.bytes.as_slice()));
+    let fonts = fonts.files.iter().map(|f| (&f.href, f.bytes.as_slice()));
     let filled: Vec<(String, &[u8])> =
-        images.files.iter().map(|i| (format!("OEBPS/{}", i.href), i.bytes.as_slice())).collect();
+        images.chain(fonts).map(|(href, bytes)| (format!("OEBPS/{href}"), bytes)).collect();
     normalise::normalise(&raw, &fixes, &filled).map_err(|err| format!("EPUB normalisation: {err}"))
 }
 

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::images::Images;
 use super::labels::Labels;
-use super::xhtml::{Page, document, field_text};
+use super::xhtml::{Page, document, field_text, plain};
 use super::xml::{allowed_chars, text};
 use crate::model::{Publication, plain_text};
 
@@ -16,6 +16,8 @@ pub const FRONT_FILE: &str = "cover.xhtml";
 pub struct Contents<'a> {
     pub publication: &'a Publication,
     pub css: &'a str,
+    /// The font files the stylesheet declares (their bytes go in at the normalisation).
+    pub fonts: &'a [super::fonts::FontFile],
     /// The cover page (with the cover image) or the title page.
     pub front: Page,
     /// Whether `front` is a cover (else a title page).
@@ -34,16 +36,19 @@ pub fn assemble(contents: &Contents) -> epub_builder::Result<Vec<u8>> {
     let mut builder = EpubBuilder::new(ZipLibrary::new()?)?;
     builder.epub_version(EpubVersion::V30);
     // epub-builder escapes markup, not the characters XML forbids: those are dropped here.
-    builder.set_title(allowed_chars(&plain_text(&manifest.title)));
+    builder.set_title(allowed_chars(&plain(&plain_text(&manifest.title))));
     manifest.authors.iter().for_each(|author| builder.add_author(allowed_chars(author)));
     builder.add_language(manifest.lang.to_string());
     builder.set_modified_date(modified_date(contents.modified));
     builder.set_generator(format!("presse {}", env!("CARGO_PKG_VERSION")));
     builder.set_toc_name(contents.labels.contents);
-    manifest.description.iter().for_each(|d| builder.add_description(allowed_chars(d)));
+    manifest.description.iter().for_each(|d| builder.add_description(allowed_chars(&plain(d))));
     manifest.keywords.iter().for_each(|k| builder.add_subject(allowed_chars(k)));
     builder.stylesheet(contents.css.as_bytes())?;
-    // The images go in empty: the normalisation stores their bytes (see `normalise`).
+    // The fonts and images go in empty: the normalisation stores their bytes (see `normalise`).
+    for font in contents.fonts {
+        builder.add_resource(&font.href, &[][..], font.media_type)?;
+    }
     for image in &contents.images.files {
         if contents.images.cover.as_ref() == Some(&image.href) {
             builder.add_cover_image(&image.href, &[][..], image.media_type)?;
@@ -99,7 +104,7 @@ pub fn front_page(publication: &Publication, images: &Images, labels: Labels) ->
     let manifest = &publication.manifest;
     let (title, body, is_cover) = match &images.cover {
         Some(href) => {
-            let alt = format!("{} : {}", labels.cover, plain_text(&manifest.title));
+            let alt = format!("{} : {}", labels.cover, plain(&plain_text(&manifest.title)));
             let body = format!(
                 "<section class=\"cover\">\n<img epub:type=\"cover\" role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
                 super::xml::attr(href),
@@ -183,7 +188,7 @@ pub fn metadata(
         meta("pageBreakSource", source);
     }
     if let Some(subtitle) = &manifest.subtitle {
-        let subtitle = text(&plain_text(subtitle));
+        let subtitle = text(&plain(&plain_text(subtitle)));
         lines.push(format!("<dc:title id=\"subtitle\">{subtitle}</dc:title>"));
         lines.push("<meta refines=\"#title\" property=\"title-type\">main</meta>".into());
         lines.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());

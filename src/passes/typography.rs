@@ -4,7 +4,9 @@
 //! l'Imprimerie nationale*: narrow no-break spaces before `; ! ? »` and after `«`, a
 //! no-break space before `:`, « » quotes with “ ” inside, ’, …, spaced en dashes for
 //! incises, no-break spaces in and after numbers and after `n°`, `p.`, `M.`, `Mme` …,
-//! and ordinal suffixes in superscript. English (`en`, `en-*`) gets “ ” ‘ ’, ’ and ….
+//! and ordinal suffixes in superscript. Lines do not break inside a date (`16 décembre 2011`),
+//! between a number and the word it counts (`3 communes`; a year may end a line), nor at the
+//! hyphens of a capitalised compound (`Île-de-France`, which gets U+2011 NON-BREAKING HYPHEN). English (`en`, `en-*`) gets “ ” ‘ ’, ’ and ….
 //! Every other language gets only the safe ones: ’ and ….
 //!
 //! A paragraph is read as one text across its inlines (`«*mot*»` is one quotation);
@@ -15,6 +17,7 @@
 //! in a chapter's front matter turns the pass off for that chapter. Running it twice
 //! changes nothing.
 
+mod breaks;
 mod numbers;
 pub(super) mod rules;
 
@@ -56,7 +59,8 @@ impl Language {
                 let cells = rules::double_quotes(cells, &rules::FRENCH_QUOTES);
                 let cells = rules::incise_dashes(rules::apostrophes(cells));
                 let cells = numbers::digit_groups(numbers::ordinals(cells));
-                numbers::number_spacing(rules::french_punctuation(cells))
+                let cells = numbers::number_spacing(rules::french_punctuation(cells));
+                breaks::proper_compounds(breaks::bind_numbers(cells))
             }
             Language::English => {
                 let cells = rules::double_quotes(cells, &rules::ENGLISH_QUOTES);
@@ -126,6 +130,9 @@ fn apply_to_block(language: Language, block: &mut Block) {
             for cell in table.header.iter_mut().chain(table.rows.iter_mut().flatten()) {
                 apply(language, cell);
             }
+            if language == Language::French {
+                group_table_numbers(&mut table.rows);
+            }
         }
         BlockKind::Editorial { title, .. } => apply(language, title),
         BlockKind::KeyFigures(figures) => {
@@ -138,14 +145,43 @@ fn apply_to_block(language: Language, block: &mut Block) {
     }
 }
 
+/// In the body of a table, the numbers of four digits or more typed together (`1157`) are
+/// grouped by three (`1 157`) in a column that holds numbers typed in groups (`11 250`), so
+/// that the column reads alike; a column without any is left as typed (postal codes, years).
+fn group_table_numbers(rows: &mut [Vec<Vec<Inline>>]) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for column in 0..columns {
+        let grouped = rows.iter().filter_map(|row| row.get(column)).any(|cell| {
+            let (cells, _) = read(cell);
+            numbers::has_grouped_number(&cells)
+        });
+        if grouped {
+            for cell in rows.iter_mut().filter_map(|row| row.get_mut(column)) {
+                rewrite(cell, numbers::group_long_numbers);
+            }
+        }
+    }
+}
+
 /// Applies the rules to one paragraph's inlines, read as one text across their boundaries.
 pub fn apply(language: Language, inlines: &mut Vec<Inline>) {
+    rewrite(inlines, |cells| language.rewrite(cells));
+}
+
+/// The characters of `inlines`, addresses locked, and how many text runs they come from.
+fn read(inlines: &[Inline]) -> (Vec<Cell>, usize) {
     let mut cells = Vec::new();
     let mut runs = 0;
     flatten(inlines, &mut cells, &mut runs);
     rules::lock_addresses(&mut cells);
+    (cells, runs)
+}
+
+/// Rewrites the text of `inlines` with `rules`, read as one text across their boundaries.
+fn rewrite(inlines: &mut Vec<Inline>, rules: impl FnOnce(Vec<Cell>) -> Vec<Cell>) {
+    let (cells, runs) = read(inlines);
     let mut per_run = vec![Vec::new(); runs];
-    for cell in language.rewrite(cells) {
+    for cell in rules(cells) {
         if let Some(run) = per_run.get_mut(cell.seg) {
             run.push(cell);
         }
@@ -269,7 +305,7 @@ mod tests {
         ),
         ("Le XIX<sup>e</sup> siècle", "Le XIX<sup>e</sup> siècle"),
         // times, ratios, emoticons
-        ("Rendez-vous à 12:30.", "Rendez-vous à 12:30."),
+        ("Rendez-vous à 12:30.", "Rendez\u{2011}vous à 12:30."),
         ("à 9h30 ;", "à 9h30\u{202f};"),
         ("un rapport 1:2", "un rapport 1:2"),
         ("Super :)", "Super :)"),
@@ -296,12 +332,12 @@ mod tests {
         ("les années 1950--1960", "les années 1950–1960"),
         ("Il hésita --- puis partit.", "Il hésita — puis partit."),
         ("une ligne ---- de tirets", "une ligne ---- de tirets"),
-        ("Saint-Denis et Choisy-le-Roi", "Saint-Denis et Choisy-le-Roi"),
+        ("Saint-Denis et Choisy-le-Roi", "Saint\u{2011}Denis et Choisy\u{2011}le\u{2011}Roi"),
         // 3. Numbers, units, abbreviations, civilities
         ("1,57 million", "1,57\u{a0}million"),
-        ("12 000 habitants", "12\u{202f}000 habitants"),
-        ("1 234 567 euros", "1\u{202f}234\u{202f}567 euros"),
-        ("en 2020 100 000 personnes", "en 2020 100\u{202f}000 personnes"),
+        ("12 000 habitants", "12\u{202f}000\u{a0}habitants"),
+        ("1 234 567 euros", "1\u{202f}234\u{202f}567\u{a0}euros"),
+        ("en 2020 100 000 personnes", "en 2020 100\u{202f}000\u{a0}personnes"),
         ("entre 2 et 3 000", "entre 2 et 3\u{202f}000"),
         ("30 %", "30\u{202f}%"),
         ("30%", "30\u{202f}%"),
@@ -309,7 +345,7 @@ mod tests {
         ("25 °C", "25\u{a0}°C"),
         ("30 €", "30\u{a0}€"),
         ("Il est 10 h 30", "Il est 10\u{a0}h 30"),
-        ("3 mois", "3 mois"),
+        ("3 mois", "3\u{a0}mois"),
         ("Prix : 12 000 € !", "Prix\u{a0}: 12\u{202f}000\u{a0}€\u{202f}!"),
         ("n° 3", "n°\u{a0}3"),
         ("n°3", "n°\u{a0}3"),
@@ -318,24 +354,48 @@ mod tests {
         ("Mme Hidalgo", "Mme\u{a0}Hidalgo"),
         ("Dr Martin et Me Durand", "Dr\u{a0}Martin et Me\u{a0}Durand"),
         ("M. et Mme Dupont", "M. et Mme\u{a0}Dupont"),
-        // digits written together and years are left alone
-        ("le 14 juillet 1789", "le 14 juillet 1789"),
+        // digits written together are not grouped; a year may end a line
+        ("le 14 juillet 1789", "le 14\u{a0}juillet\u{a0}1789"),
         ("75004 Paris", "75004 Paris"),
-        ("12000 habitants", "12000 habitants"),
+        ("12000 habitants", "12000\u{a0}habitants"),
         ("les années 1990", "les années 1990"),
         // ordinals
-        ("le 1er mai", "le 1<sup>er</sup> mai"),
-        ("la 1re fois", "la 1<sup>re</sup> fois"),
-        ("le 2e étage", "le 2<sup>e</sup> étage"),
+        ("le 1er mai", "le 1<sup>er</sup>\u{a0}mai"),
+        ("la 1re fois", "la 1<sup>re</sup>\u{a0}fois"),
+        ("le 2e étage", "le 2<sup>e</sup>\u{a0}étage"),
         ("le 11e", "le 11<sup>e</sup>"),
-        ("le 2nd tour", "le 2<sup>nd</sup> tour"),
+        ("le 2nd tour", "le 2<sup>nd</sup>\u{a0}tour"),
         ("le XIXe siècle", "le XIX<sup>e</sup> siècle"),
         ("le IIIe arrondissement", "le III<sup>e</sup> arrondissement"),
         ("la Ve République", "la V<sup>e</sup> République"),
         ("le 1e", "le 1e"),
         ("Le Ce De Me", "Le Ce De Me"),
         ("A2e 3e5", "A2e 3e5"),
-        // 4. Code, links and addresses are left as written
+        // 4. Line breaks: dates, numbers and the words they count, compound proper nouns
+        ("le 16 décembre 2011 à Paris", "le 16\u{a0}décembre\u{a0}2011 à Paris"),
+        ("jeudi 1er décembre", "jeudi\u{a0}1<sup>er</sup>\u{a0}décembre"),
+        ("en décembre 2011 puis", "en décembre\u{a0}2011 puis"),
+        ("Le 3 Mai", "Le 3\u{a0}Mai"),
+        ("35 km et 3 communes", "35\u{a0}km et 3\u{a0}communes"),
+        ("les 3,5 hectares", "les 3,5\u{a0}hectares"),
+        ("entre 3 et 4 communes", "entre 3 et 4\u{a0}communes"),
+        ("en 2011 la ville", "en 2011 la ville"),
+        // four digits from 1000 to 2100 read as a year, which may end a line: write 1 157 to count
+        ("1157 communes", "1157 communes"),
+        ("2200 communes", "2200\u{a0}communes"),
+        ("la ligne 14 Nord", "la ligne 14 Nord"),
+        ("32 mai et 40 décembre", "32 mai et 40 décembre"),
+        ("A3 route", "A3 route"),
+        ("L'Île-de-France, Jean-Marie", "L’Île\u{2011}de\u{2011}France, Jean\u{2011}Marie"),
+        ("Seine-et-Marne et Val-d'Oise", "Seine\u{2011}et\u{2011}Marne et Val\u{2011}d’Oise"),
+        ("dit-il, peut-être", "dit-il, peut-être"),
+        ("Paris - Lyon et RER-B", "Paris –\u{a0}Lyon et RER\u{2011}B"),
+        ("le *Grand*-Paris", "le *Grand*\u{2011}Paris"),
+        (
+            "`Jean-Marie 3 mois` et https://x.fr/Jean-Marie",
+            "`Jean-Marie 3 mois` et [https://x.fr/Jean-Marie](https://x.fr/Jean-Marie)",
+        ),
+        // 5. Code, links and addresses are left as written
         ("Tapez `a ; b` ; puis", "Tapez `a ; b`\u{202f}; puis"),
         ("`\"x\"` et `...`", "`\"x\"` et `...`"),
         (
@@ -345,7 +405,7 @@ mod tests {
         ("Voir <https://paris.fr/a?b=c>", "Voir [https://paris.fr/a?b=c](https://paris.fr/a?b=c)"),
         ("[le site: https://x.fr/?a](https://x.fr)", "[le site: https://x.fr/?a](https://x.fr)"),
         ("[le site](https://paris.fr) : ici", "[le site](https://paris.fr)\u{a0}: ici"),
-        // 5. Across inline boundaries
+        // 6. Across inline boundaries
         ("«*mot*»", "«\u{202f}*mot*\u{202f}»"),
         ("\"*mot*\"", "«\u{202f}*mot*\u{202f}»"),
         ("**Attention** : danger", "**Attention**\u{a0}: danger"),
@@ -529,6 +589,33 @@ mod tests {
         assert_eq!(plain_text(&table.header[0]), "a\u{202f}; b");
         assert_eq!(plain_text(&table.rows[0][0]), "c\u{202f}!");
         assert_eq!(block_text(&chapter.notes[0].blocks[0]), "Note\u{202f}?");
+    }
+
+    #[test]
+    fn a_table_column_with_grouped_numbers_groups_its_numbers_of_four_digits() {
+        let md = "| 2011 | Communes | Code | Note |\n|---|--:|--:|---|\n\
+                  | a | 11 250 | 75004 | 1157 |\n\
+                  | b | 1157 | 1157 | en 2011 |\n\
+                  | c | 12000 | 2011 | x |\n\
+                  | d | 1991 | | |\n\
+                  | e | 1157,25 et 3,14159 | | |\n\
+                  | f | en 2200 et T1234 | | |\n";
+        let mut blocks = crate::parse::parse(md, 1).blocks;
+        crate::model::visit_blocks_mut(&mut blocks, &mut |b| apply_to_block(Language::French, b));
+        let once = blocks.clone();
+        crate::model::visit_blocks_mut(&mut blocks, &mut |b| apply_to_block(Language::French, b));
+        assert_eq!(blocks, once, "a second run changed the table");
+        let BlockKind::Table(table) = &blocks[0].kind else { panic!() };
+        let column = |i: usize| -> Vec<String> {
+            table.rows.iter().map(|row| plain_text(&row[i]).replace('\u{202f}', " ")).collect()
+        };
+        // Grouped numbers in the column: the others are grouped too, years and decimals kept.
+        let want = ["11 250", "1 157", "12 000", "1991", "1 157,25 et 3,14159", "en 2200 et T1234"];
+        assert_eq!(column(1), want);
+        // No grouped number in these columns: left as typed.
+        assert_eq!(column(2), ["75004", "1157", "2011", "", "", ""]);
+        assert_eq!(column(3), ["1157", "en 2011", "x", "", "", ""]);
+        assert_eq!(plain_text(&table.header[0]), "2011");
     }
 
     #[test]

@@ -169,3 +169,49 @@ fn an_svg_linking_a_missing_file_fails_the_pdf_naming_the_svg_and_what_to_do() {
     assert!(!stderr.contains("please report it"), "{stderr}");
     assert!(!out.join("p/p.pdf").exists());
 }
+
+/// The cahiers and newsletter styles put their OFL fonts in the EPUB, declared in the package
+/// with their media types; both validators take them, two builds give the same bytes, and
+/// `epub-fonts = false` leaves them out.
+#[test]
+fn the_style_fonts_are_embedded_valid_and_can_be_left_out() {
+    for (style, fonts) in [
+        ("cahiers", ["LibertinusSerif-400.otf", "Montserrat-800.ttf"]),
+        ("newsletter", ["Inter-400.otf", "Montserrat-700.ttf"]),
+    ] {
+        let root = fixture_variant(|text| {
+            text.replace("style = \"default\"", &format!("style = \"{style}\""))
+        });
+        let bytes = build_ok(root.path());
+        assert_eq!(bytes, build_ok(root.path()), "{style}: two builds differ");
+        let (_dir, path) = write_temp(&bytes);
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+            text
+        };
+        let (package, css) = (read("OEBPS/content.opf"), read("OEBPS/stylesheet.css"));
+        for font in fonts {
+            let media = if font.ends_with(".otf") { "font/otf" } else { "font/ttf" };
+            let item =
+                format!("media-type=\"{media}\" id=\"id_fonts_{font}\" href=\"fonts/{font}\"");
+            assert!(package.contains(&item), "{style}: {font} is not declared:\n{package}");
+            assert!(css.contains(&format!("src: url(\"fonts/{font}\")")), "{style}: {css}");
+        }
+        let subset = archive.by_name("OEBPS/fonts/Montserrat-700.ttf").unwrap().size();
+        assert!(subset < 80_000, "{style}: Montserrat is not subset ({subset} bytes)");
+        assert_epubcheck_clean(&path);
+        assert_ace_clean(&path);
+        let off = fixture_variant(|text| {
+            text.replace("style = \"default\"", &format!("style = \"{style}\""))
+                + "\n[options]\nepub-fonts = false\n"
+        });
+        let (_dir, path) = write_temp(&build_ok(off.path()));
+        let archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        assert!(
+            !archive.file_names().any(|name| name.contains("fonts/")),
+            "{style}: fonts left in"
+        );
+    }
+}

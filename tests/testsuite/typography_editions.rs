@@ -54,13 +54,17 @@ fn the_pdf_text_and_the_epub_xhtml_carry_the_same_characters() {
     let out = build_fixture();
     let pdf = out.path().join("typo/typo.pdf");
     let pdf_text = one_space(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    // The PDF sets some fields in capitals (the kicker): the texts are compared in lower case.
+    // A compound proper noun's non-breaking hyphens (U+2011) are plain hyphens in the EPUB,
+    // which holds the word in a span that does not wrap.
+    let pdf_lower = pdf_text.to_lowercase().replace('\u{2011}', "-");
     let paragraphs = epub_paragraphs(&out.path().join("typo/typo.epub"));
     let typographic: Vec<&String> = paragraphs.iter().filter(|p| p.contains(TYPOGRAPHIC)).collect();
     assert!(typographic.len() >= 6, "the fixture's paragraphs are missing: {paragraphs:#?}");
     for paragraph in typographic {
         let as_poppler_prints_it = paragraph.replace(NO_BREAK_SPACES, " ");
         assert!(
-            pdf_text.contains(&as_poppler_prints_it),
+            pdf_lower.contains(&as_poppler_prints_it.to_lowercase()),
             "the PDF does not carry this EPUB paragraph as such:\n{paragraph:?}\nPDF text:\n{pdf_text:?}"
         );
     }
@@ -78,9 +82,9 @@ fn the_pdf_text_and_the_epub_xhtml_carry_the_same_characters() {
 fn printed_front_matter_fields_get_the_ordinals_of_the_body() {
     let out = build_fixture();
     let chapter = epub_chapter(&out.path().join("typo/typo.epub"), "01-texte");
-    assert!(chapter.contains("<p class=\"kicker\">1<sup>re</sup> partie</p>"), "{chapter}");
+    assert!(chapter.contains("<p class=\"kicker\">1<sup>re</sup>\u{a0}partie</p>"), "{chapter}");
     assert!(
-        chapter.contains("Le 1<sup>er</sup> arrondissement et le XIX<sup>e</sup>"),
+        chapter.contains("Le 1<sup>er</sup>\u{a0}arrondissement et le XIX<sup>e</sup>"),
         "{chapter}"
     );
     assert!(chapter.contains("siècle\u{a0}: les champs"), "{chapter}");
@@ -159,4 +163,49 @@ fn elided_words_are_hyphenated_in_a_narrow_column_but_never_at_the_apostrophe() 
     assert!(!inner.contains('\u{ad}'), "soft hyphens left inside words:\n{text:?}");
     // The long elided words were split across lines, not left whole to overflow.
     assert!(!lines.iter().any(|l| l.contains("l’agglomération")), "{text}");
+}
+
+#[test]
+fn dates_counted_numbers_and_compound_names_stay_on_one_line_in_a_narrow_column() {
+    let project = common::project(&[
+        (
+            "sources/etroit/publication.toml",
+            &common::manifest("style = \"default\"\n[options]\nfont-size = \"44pt\""),
+        ),
+        (
+            "sources/etroit/01.md",
+            "Le 16 décembre 2011, le 1er janvier, 3 communes à 35 km en Île-de-France, \
+             Jean-Marie en Seine-et-Marne et le Val-d'Oise : 12 000 habitants le 24 juin. \
+             Voir `Jean-Marie 3 mois`.\n"
+                .as_bytes(),
+        ),
+    ]);
+    let out = project.path().join("output");
+    let (code, stderr) = run_presse(&["build", "--root", project.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = tool("pdftotext", &[out.join("etroit/etroit.pdf").to_str().unwrap(), "-"]);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let words = ["décembre", "janvier", "communes", "km", "habitants", "juin"];
+    for (line, next) in lines.iter().zip(lines.iter().skip(1)) {
+        let last = line.rsplit(' ').next().unwrap_or_default();
+        let first = next.split(' ').next().unwrap_or_default().trim_end_matches(',');
+        let split = format!("{last} / {first}");
+        let number = last.chars().all(|c| c.is_ascii_digit()) || last == "1er";
+        assert!(!(number && words.contains(&first)), "a number and its word are split: {split}");
+        assert!(!(last == "décembre" && first == "2011"), "a date is split: {split}");
+        let compound = last.starts_with(char::is_uppercase) && last.ends_with(['-', '\u{2011}']);
+        assert!(!compound, "a name is split: {split}");
+    }
+    // The PDF's text keeps the names readable: their hyphens are U+2011 NON-BREAKING HYPHEN.
+    let joined = text.replace('\n', " ");
+    for name in ["Île\u{2011}de\u{2011}France", "Jean\u{2011}Marie", "Val\u{2011}d’Oise"] {
+        assert!(joined.contains(name), "{name} is not in the PDF's text:\n{text}");
+    }
+    // The EPUB writes them with plain hyphens, searchable, in a span that does not wrap.
+    let chapter = epub_chapter(&out.join("etroit/etroit.epub"), "01");
+    assert!(chapter.contains("<span class=\"nobr\">Île-de-France,</span>"), "{chapter}");
+    assert!(!chapter.contains('\u{2011}'), "{chapter}");
+    assert!(chapter.contains("16\u{a0}décembre\u{a0}2011"), "{chapter}");
+    // The code span is left as typed.
+    assert!(chapter.contains("<code>Jean-Marie 3 mois</code>"), "{chapter}");
 }

@@ -1,7 +1,7 @@
 //! The inline content of a chapter's XHTML: text, emphasis, links, images, raw HTML and
 //! footnotes.
 
-use super::Writer;
+use super::{Writer, plain, prose};
 use crate::diag::Pos;
 use crate::epub::sanitise::{Context, Sanitiser};
 use crate::epub::xml::{attr, id_part, text};
@@ -28,7 +28,7 @@ impl Writer<'_> {
 
     fn inline(&mut self, inline: &Inline) {
         match &inline.kind {
-            InlineKind::Text(t) => self.out.push_str(&text(t)),
+            InlineKind::Text(t) => self.out.push_str(&prose(t)),
             InlineKind::Emph(c) => self.wrap("em", c),
             InlineKind::Strong(c) => self.wrap("strong", c),
             InlineKind::Strike(c) => self.wrap("s", c),
@@ -87,9 +87,9 @@ impl Writer<'_> {
             Some(src) => self.out.push_str(&format!(
                 "<img class=\"inline\" src=\"{}\" alt=\"{}\"/>",
                 attr(&src),
-                attr(&image.alt)
+                attr(&plain(&image.alt))
             )),
-            None => self.out.push_str(&text(&image.alt)),
+            None => self.out.push_str(&prose(&image.alt)),
         }
     }
 

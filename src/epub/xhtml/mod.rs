@@ -98,10 +98,10 @@ pub fn chapter_page(chapter: &Chapter, file: &str, book: &Book) -> Warned<Page> 
 /// The chapter's title: its first level-1 heading, its front matter title, or its slug.
 pub fn chapter_title(chapter: &Chapter) -> String {
     let heading = chapter.blocks.iter().find_map(|block| match &block.kind {
-        BlockKind::Heading { level: 1, content, .. } => Some(plain_text(content)),
+        BlockKind::Heading { level: 1, content, .. } => Some(plain(&plain_text(content))),
         _ => None,
     });
-    let title = heading.or_else(|| chapter.front.title.as_deref().map(plain_text));
+    let title = heading.or_else(|| chapter.front.title.as_deref().map(|t| plain(&plain_text(t))));
     let title = title.unwrap_or_default();
     if title.trim().is_empty() { chapter.slug.clone() } else { title.trim().to_string() }
 }
@@ -114,7 +114,7 @@ fn chapter_toc(chapter: &Chapter, file: &str) -> Vec<TocEntry> {
             BlockKind::Heading { level, id, content } => Some(TocEntry {
                 level: *level,
                 href: format!("{file}#{id}"),
-                title: plain_text(content).trim().to_string(),
+                title: plain(plain_text(content).trim()),
             }),
             _ => None,
         })
@@ -127,9 +127,37 @@ pub fn field_text(inlines: &[Inline]) -> String {
         .iter()
         .map(|inline| match &inline.kind {
             InlineKind::Super(children) => format!("<sup>{}</sup>", field_text(children)),
-            _ => text(&plain_text(std::slice::from_ref(inline))),
+            _ => prose(&plain_text(std::slice::from_ref(inline))),
         })
         .collect()
+}
+
+/// The non-breaking hyphen the typography pass puts in compound proper nouns (`Île-de-France`).
+const NB_HYPHEN: char = '\u{2011}';
+
+/// Text as XHTML, where a word that holds non-breaking hyphens is written with plain ones, in
+/// a span that does not wrap: a reader finds `Île-de-France` as typed, and the line does not
+/// break inside the name (a reading system without CSS may break it at a hyphen, as typed).
+pub fn prose(s: &str) -> String {
+    if !s.contains(NB_HYPHEN) {
+        return text(s);
+    }
+    let blanks = [' ', '\n', '\t', '\r'];
+    s.split_inclusive(blanks)
+        .map(|piece| {
+            let (word, blank) = piece.split_at(piece.trim_end_matches(blanks).len());
+            if word.contains(NB_HYPHEN) {
+                format!("<span class=\"nobr\">{}</span>{blank}", text(&plain(word)))
+            } else {
+                text(piece)
+            }
+        })
+        .collect()
+}
+
+/// Text for places without markup (titles, the contents, `alt`): non-breaking hyphens as plain ones.
+pub fn plain(s: &str) -> String {
+    s.replace(NB_HYPHEN, "-")
 }
 
 /// What closes a document after its body.
@@ -381,16 +409,18 @@ impl Writer<'_> {
         self.out.push_str(&format!(
             "<figure>\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption>",
             attr(&src),
-            attr(&image.alt)
+            attr(&plain(&image.alt))
         ));
         self.inlines(caption);
         if let Some(credit) = &image.credit {
             let label = self.labels.credit_label(self.book.credit_label);
-            let space = if caption.is_empty() { "" } else { " " };
+            // On a line of its own after a space, also for a reading system without CSS and
+            // for the text a reader copies or reads aloud (`caption Crédit : …`, not `captionCrédit`).
+            let apart = if caption.is_empty() { "" } else { " <br/>" };
             self.out.push_str(&format!(
-                "{space}<span class=\"credit\">{} {}</span>",
+                "{apart}<span class=\"credit\">{} {}</span>",
                 text(&label),
-                text(credit)
+                prose(credit)
             ));
         }
         self.out.push_str("</figcaption>\n</figure>");
@@ -639,5 +669,39 @@ mod tests {
             xhtml.contains("<title>Annexe</title>") && xhtml.contains("<h1>Annexe</h1>"),
             "{xhtml}"
         );
+    }
+    #[test]
+    fn non_breaking_hyphens_are_written_as_plain_ones_in_a_span_that_does_not_wrap() {
+        assert_eq!(
+            prose("l’Île\u{2011}de\u{2011}France, <Jean\u{2011}Marie>\n"),
+            "<span class=\"nobr\">l’Île-de-France,</span> <span class=\"nobr\">&lt;Jean-Marie&gt;</span>\n"
+        );
+        assert_eq!(prose("a & b"), "a &amp; b");
+        let heading = heading(1, "idf", "Île\u{2011}de\u{2011}France");
+        let c = chapter("c", vec![heading.clone()], vec![]);
+        let (xhtml, _) = write(std::slice::from_ref(&c));
+        assert!(xhtml.contains("<title>Île-de-France</title>"), "{xhtml}");
+        assert!(!xhtml.contains('\u{2011}'), "{xhtml}");
+        assert_eq!(chapter_toc(&c, "c.xhtml")[0].title, "Île-de-France");
+    }
+    #[test]
+    fn a_credit_follows_its_caption_on_a_line_of_its_own() {
+        let image = Image {
+            src: "a.png".into(),
+            path: Some("sources/p/a.png".into()),
+            format: None,
+            alt: "Carte".into(),
+            title: String::new(),
+            credit: Some("Ville de Paris".into()),
+            unknown_attributes: Vec::new(),
+        };
+        let caption = vec![words("Les départements franciliens")];
+        let figure = block(BlockKind::Figure { image: image.clone(), caption });
+        let (xhtml, _) = write(&[chapter("c", vec![figure], vec![])]);
+        let want = "<figcaption>Les départements franciliens <br/><span class=\"credit\">Crédit\u{a0}: Ville de Paris</span></figcaption>";
+        assert!(xhtml.contains(want), "{xhtml}");
+        let alone = block(BlockKind::Figure { image, caption: vec![] });
+        let (xhtml, _) = write(&[chapter("c", vec![alone], vec![])]);
+        assert!(xhtml.contains("<figcaption><span class=\"credit\">"), "{xhtml}");
     }
 }

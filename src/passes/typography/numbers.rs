@@ -16,7 +16,8 @@ const CIVILITIES: &[&str] = &["M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Me",
 /// `12 000` → `12 000` with U+202F: the spaces an author typed between groups of three digits.
 ///
 /// A run of 1 to 3 digits followed by groups of exactly 3 digits counts as one number.
-/// Digits written together (`12000`, `75004`, `2024`) are left as they are.
+/// Digits written together (`12000`, `75004`, `2024`) are left as they are (but in a table
+/// column that holds grouped numbers: see `group_long_numbers`).
 pub fn digit_groups(cells: Vec<Cell>) -> Vec<Cell> {
     let mut out = Vec::with_capacity(cells.len());
     let mut i = 0;
@@ -33,6 +34,58 @@ pub fn digit_groups(cells: Vec<Cell>) -> Vec<Cell> {
                 i += 1;
             }
         }
+    }
+    out
+}
+
+/// Whether the text holds a number written in groups of three (`11 250`, once `digit_groups`
+/// has set its U+202F).
+pub fn has_grouped_number(cells: &[Cell]) -> bool {
+    cells.windows(5).enumerate().any(|(i, w)| {
+        w[0].is_digit()
+            && w[1].is(NNBSP)
+            && w[2..].iter().all(Cell::is_digit)
+            && !cells.get(i + 5).is_some_and(Cell::is_digit)
+    })
+}
+
+/// `1157` → `1 157`, `1234567` → `1 234 567` (U+202F): the whole numbers of four digits or more
+/// typed together, for a table column that holds grouped numbers.
+///
+/// A number after a letter (`en 2011`, `T3`), a decimal part (`3,14159`) and a four-digit
+/// number from 1800 to 2100 (a year: `1991`) are left as typed.
+pub fn group_long_numbers(cells: Vec<Cell>) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len() + 4);
+    let mut after_letter = false;
+    let mut i = 0;
+    while i < cells.len() {
+        let run = digits_at(&cells, i);
+        if run == 0 {
+            after_letter |= cells[i].ch.is_alphabetic();
+            out.push(cells[i]);
+            i += 1;
+            continue;
+        }
+        let digits = &cells[i..i + run];
+        let before = out.last();
+        let glued = before.is_some_and(|c| c.ch.is_alphanumeric() || c.ch == NNBSP)
+            || before.is_some_and(|c| ",.".contains(c.ch))
+                && out.len() >= 2
+                && out[out.len() - 2].is_digit();
+        let value: String = digits.iter().map(|c| c.ch).collect();
+        let year = run == 4 && value.parse::<u32>().is_ok_and(|v| (1800..=2100).contains(&v));
+        let ends_word = cells.get(i + run).is_none_or(|c| !c.ch.is_alphanumeric());
+        if run >= 4 && !glued && !after_letter && !year && ends_word {
+            for (k, digit) in digits.iter().enumerate() {
+                if k > 0 && (run - k).is_multiple_of(3) {
+                    out.push(Cell::text(NNBSP, digit.seg));
+                }
+                out.push(*digit);
+            }
+        } else {
+            out.extend_from_slice(digits);
+        }
+        i += run;
     }
     out
 }
