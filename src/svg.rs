@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
-use crate::xml::{attr, text};
+use crate::xml::{allowed_chars, attr, text};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
@@ -132,7 +132,10 @@ impl Writer {
     }
 
     fn attribute(&mut self, element: &str, attribute: roxmltree::Attribute) {
-        let (name, value) = (attribute.name(), attribute.value());
+        // Checked as it will be written: without the characters XML forbids, which a DTD's
+        // entity may carry and which could otherwise hide a `url(` or a `javascript:`.
+        let value = &allowed_chars(attribute.value());
+        let name = attribute.name();
         let prefix = match attribute.namespace() {
             None => "",
             Some(XLINK_NS) => "xlink:",
@@ -215,9 +218,10 @@ fn safe_urls(value: &str) -> bool {
     })
 }
 
-/// All the text inside an element.
+/// All the text inside an element, as it will be written (without the characters XML forbids).
 fn node_text(node: Node) -> String {
-    node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect()
+    let all: String = node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+    allowed_chars(&all)
 }
 
 /// A link target short enough to quote in a warning.
