@@ -6,7 +6,7 @@
 //! takes a second layout, and a third when the first guess is off, only for publications that
 //! have such a page.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use typst::layout::Abs;
 
@@ -29,11 +29,11 @@ impl Outline {
         let by_page = pagination::chapters_by_page(typeset);
         let mut ends: Vec<Option<(usize, bool)>> = Vec::new();
         for (page, chapters) in by_page.iter().enumerate() {
-            for &chapter in chapters {
+            for &chapter in chapters.keys() {
                 if ends.len() <= chapter {
                     ends.resize(chapter + 1, None);
                 }
-                let blank_after = by_page.get(page + 1).is_some_and(BTreeSet::is_empty);
+                let blank_after = by_page.get(page + 1).is_some_and(BTreeMap::is_empty);
                 ends[chapter] = Some((page, blank_after));
             }
         }
@@ -70,7 +70,6 @@ impl Outline {
 /// `current`.
 pub fn reserves(typeset: &Typeset, current: &Reserves, max_columns: usize) -> Reserves {
     let by_page = pagination::chapters_by_page(typeset);
-    let starts = pagination::page_starts(typeset);
     let pages = typeset.document.pages();
     let read: Vec<_> = pages.iter().map(|page| columns::read(&page.frame, max_columns)).collect();
     // Where a full column ends: the lowest bottom of any column.
@@ -79,19 +78,17 @@ pub fn reserves(typeset: &Typeset, current: &Reserves, max_columns: usize) -> Re
     let mut next = Reserves::new();
     for (chapter, end) in Outline::of(typeset).ends.iter().enumerate() {
         let Some((last, _)) = *end else { continue };
-        if by_page[last].iter().any(|&other| other > chapter) {
+        if by_page[last].keys().any(|&other| other > chapter) {
             continue;
         }
-        let Some(start) = starts.iter().find(|start| start.page == last + 1) else { continue };
-        if start.chapter != chapter {
-            continue;
-        }
+        // Where the chapter's text on that page begins.
+        let from = by_page[last][&chapter];
         let now = current.get(&chapter).map_or(Abs::zero(), |reserve| reserve.height);
         let page = &read[last];
         let (Some(band), Some(pitch)) = (page.bands.last(), page.pitch) else { continue };
         let reserve = reserve_for(band, pitch, now, foot);
         if reserve >= pitch {
-            next.insert(chapter, Reserve { height: reserve, from: start.pos, line: pitch });
+            next.insert(chapter, Reserve { height: reserve, from, line: pitch });
         }
     }
     next

@@ -56,7 +56,7 @@ struct Proof<'a> {
     /// Where each page's text begins in the sources.
     starts: Vec<PageStart>,
     /// The chapters whose text each page shows.
-    by_page: Vec<std::collections::BTreeSet<usize>>,
+    by_page: Vec<std::collections::BTreeMap<usize, Pos>>,
     /// The columns of each page.
     pages: Vec<PageColumns>,
 }
@@ -86,7 +86,7 @@ impl Proof<'_> {
         }
         let lines: f64 = (count..laid_out).map(|page| self.used_lines(page)).sum();
         let over: Vec<usize> = (0..self.publication.chapters.len())
-            .filter(|&chapter| self.by_page[count..].iter().any(|on| on.contains(&chapter)))
+            .filter(|&chapter| self.by_page[count..].iter().any(|on| on.contains_key(&chapter)))
             .collect();
         let fits = (0..self.publication.chapters.len()).rev().find(|chapter| {
             !over.contains(chapter) && *chapter < over.first().copied().unwrap_or(0)
@@ -267,7 +267,7 @@ impl Proof<'_> {
             |piece: &Piece| self.block_of(piece.span).is_some_and(|(c, _)| c == chapter);
         let Some(band) = self.pages[page].bands.last() else { return false };
         let later = band.pieces[column + 1..].iter().flatten().any(of_chapter);
-        later || self.by_page.get(page + 1).is_some_and(|next| next.contains(&chapter))
+        later || self.by_page.get(page + 1).is_some_and(|next| next.contains_key(&chapter))
     }
 
     /// `layout-overflow`: a picture wider than the text area, or running off the page.

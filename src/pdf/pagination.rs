@@ -2,7 +2,7 @@
 //! from the pages typst laid out (their glyphs carry spans into the emitted source, which maps
 //! back to the Markdown), so it costs no second layout.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use typst::foundations::NativeElement;
 use typst::introspection::{Location, Tag};
 use typst::layout::{Frame, FrameItem};
@@ -59,8 +59,9 @@ pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
     starts
 }
 
-/// The chapters whose text each page shows (by their index), page by page.
-pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeSet<usize>> {
+/// The chapters whose text each page shows (by their index), page by page, each with where
+/// its earliest text on the page comes from in the sources.
+pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeMap<usize, Pos>> {
     let mut runs = Runs {
         main: typeset.world.main(),
         world: &typeset.world,
@@ -72,7 +73,18 @@ pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeSet<usize>> {
     let pages = typeset.document.pages().iter().map(|page| {
         runs.all.clear();
         runs.frame(&page.frame);
-        runs.all.iter().map(|run| typeset.source.map.mark(run.mark).0).collect()
+        let mut earliest = BTreeMap::new();
+        for run in &runs.all {
+            let (chapter, _) = typeset.source.map.mark(run.mark);
+            earliest
+                .entry(chapter)
+                .and_modify(|m: &mut usize| *m = (*m).min(run.mark))
+                .or_insert(run.mark);
+        }
+        earliest
+            .into_iter()
+            .map(|(chapter, mark)| (chapter, typeset.source.map.mark(mark).1))
+            .collect()
     });
     pages.collect()
 }
