@@ -13,12 +13,14 @@ use crate::common::{copy_tree, manifest, presse, repository, tool};
 const ONE_WORD: (&str, &str, &str) =
     ("10-conference.md", "l'essentiel demeure", "l'essentiel reste");
 
-/// A sentence taken out on page 3 of the sample, which pulls the text after it up the pages
+/// A paragraph taken out on page 3 of the sample, which pulls the text after it up the pages
 /// (the sample fills its four pages: a paragraph added would run it over).
 const REFLOW: (&str, &str, &str) = (
     "07-atelier.md",
-    "L'Atelier organise aussi des rencontres ouvertes au public, pour que la réflexion sur la \
-     métropole ne reste pas l'affaire des seuls spécialistes.",
+    "Sa première année pleine a été consacrée à confronter leurs propositions aux projets des \
+     territoires : l'habitat, les gares du futur réseau de transport, la place de la nature en \
+     ville. L'Atelier organise aussi des rencontres ouvertes au public, pour que la réflexion sur \
+     la métropole ne reste pas l'affaire des seuls spécialistes.",
     "",
 );
 
