@@ -40,14 +40,7 @@ pub struct PageStart {
 pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
     let mut starts = Vec::new();
     let mut reached = 0;
-    let mut runs = Runs {
-        main: typeset.world.main(),
-        world: &typeset.world,
-        map: &typeset.source.map,
-        marks: HashMap::new(),
-        artifacts: Vec::new(),
-        all: Vec::new(),
-    };
+    let mut runs = Runs::new(typeset);
     for (index, page) in typeset.document.pages().iter().enumerate() {
         runs.all.clear();
         runs.frame(&page.frame);
@@ -62,14 +55,7 @@ pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
 /// The chapters whose text each page shows (by their index), page by page, each with where
 /// its earliest text on the page comes from in the sources.
 pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeMap<usize, Pos>> {
-    let mut runs = Runs {
-        main: typeset.world.main(),
-        world: &typeset.world,
-        map: &typeset.source.map,
-        marks: HashMap::new(),
-        artifacts: Vec::new(),
-        all: Vec::new(),
-    };
+    let mut runs = Runs::new(typeset);
     let pages = typeset.document.pages().iter().map(|page| {
         runs.all.clear();
         runs.frame(&page.frame);
@@ -115,6 +101,17 @@ struct Runs<'a> {
 }
 
 impl<'a> Runs<'a> {
+    fn new(typeset: &'a Typeset) -> Self {
+        Runs {
+            main: typeset.world.main(),
+            world: &typeset.world,
+            map: &typeset.source.map,
+            marks: HashMap::new(),
+            artifacts: Vec::new(),
+            all: Vec::new(),
+        }
+    }
+
     fn frame(&mut self, frame: &'a Frame) {
         for (_, item) in frame.items() {
             match item {

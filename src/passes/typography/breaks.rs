@@ -14,20 +14,7 @@ use super::rules::{Cell, NBSP, NNBSP};
 pub const NB_HYPHEN: char = '\u{2011}';
 
 /// The months, which stay with the day before them and the year after them.
-const MONTHS: &[&str] = &[
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
+const MONTHS: &[&str] = &crate::date::FRENCH_MONTHS;
 /// The days of the week, which stay with the day of the month after them.
 const WEEKDAYS: &[&str] =
     &["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
