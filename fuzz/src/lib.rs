@@ -137,7 +137,8 @@ fn check_svg_element(node: roxmltree::Node) -> Result<(), String> {
         return Err(format!("a <{tag}> survived"));
     }
     if tag == "style" {
-        let css: String = node.descendants().filter_map(|n| n.text()).collect();
+        let css: String =
+            node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
         outside_css(&css).map_err(|why| format!("<style>: {why}"))?;
     }
     for attribute in node.attributes() {
