@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use typst::layout::Abs;
 
+use crate::diag::Pos;
 use crate::pdf::Typeset;
 use crate::pdf::columns::{self, Band};
 use crate::pdf::emit::{Reserve, Reserves};
@@ -26,7 +27,11 @@ pub struct Outline {
 impl Outline {
     /// The outline of laid-out pages.
     pub fn of(typeset: &Typeset) -> Self {
-        let by_page = pagination::chapters_by_page(typeset);
+        Outline::from_pages(&pagination::chapters_by_page(typeset))
+    }
+
+    /// The outline of the chapters each page shows.
+    fn from_pages(by_page: &[BTreeMap<usize, Pos>]) -> Self {
         let mut ends: Vec<Option<(usize, bool)>> = Vec::new();
         for (page, chapters) in by_page.iter().enumerate() {
             for &chapter in chapters.keys() {
@@ -76,7 +81,7 @@ pub fn reserves(typeset: &Typeset, current: &Reserves, max_columns: usize) -> Re
     let columned = read.iter().filter(|page| page.count > 1).flat_map(|page| &page.bands);
     let foot = columned.flat_map(Band::filled).max().unwrap_or_default();
     let mut next = Reserves::new();
-    for (chapter, end) in Outline::of(typeset).ends.iter().enumerate() {
+    for (chapter, end) in Outline::from_pages(&by_page).ends.iter().enumerate() {
         let Some((last, _)) = *end else { continue };
         if by_page[last].keys().any(|&other| other > chapter) {
             continue;

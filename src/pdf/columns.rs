@@ -75,9 +75,11 @@ pub struct Piece {
 /// The columns of a page, at most `max_columns` of them.
 pub fn read(page: &Frame, max_columns: usize) -> PageColumns {
     let (left, width) = text_area(page);
+    let mut whole = Vec::new();
+    Walk { left, slot: Abs::inf() }.collect(page, Point::zero(), &mut whole);
     let count = (1..=max_columns.max(1))
         .rev()
-        .find(|&n| fitting_share(page, left, width / n as f64) >= FITTING_SHARE)
+        .find(|&n| fitting_share(&whole, left, width / n as f64) >= FITTING_SHARE)
         .unwrap_or(1);
     let walk = Walk { left, slot: width / count as f64 };
     let mut pieces = Vec::new();
@@ -97,10 +99,9 @@ fn text_area(page: &Frame) -> (Abs, Abs) {
     groups.max_by(|a, b| a.1.cmp(&b.1)).unwrap_or((Abs::zero(), page.width()))
 }
 
-/// The share of the page's text, by width, that sits inside slots of `slot`.
-fn fitting_share(page: &Frame, left: Abs, slot: Abs) -> f64 {
-    let mut pieces = Vec::new();
-    Walk { left, slot: Abs::inf() }.collect(page, Point::zero(), &mut pieces);
+/// The share of a page's text (its pieces, groups opened), by width, that sits inside slots
+/// of `slot`.
+fn fitting_share(pieces: &[Piece], left: Abs, slot: Abs) -> f64 {
     let (mut fitting, mut all) = (0.0, 0.0);
     for piece in pieces.iter().filter(|piece| piece.text) {
         let width = (piece.right - piece.left).to_pt();

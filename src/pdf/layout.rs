@@ -13,7 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics, Pos, Severity};
 use crate::model::{BlockKind, Chapter, Publication, plain_text};
 use crate::pdf::Typeset;
 use crate::pdf::columns::{self, Band, PageColumns, Piece};
-use crate::pdf::pagination::{self, PageStart};
+use crate::pdf::pagination;
 
 /// How many lines a column may end short of its neighbours in the middle of an article.
 const SHORT_COLUMN_LINES: f64 = 3.0;
@@ -33,7 +33,6 @@ pub fn check_layout(typeset: &Typeset, publication: &Publication, strict: bool) 
         typeset,
         publication,
         severity: if strict { Severity::Error } else { Severity::Warning },
-        starts: pagination::page_starts(typeset),
         by_page: pagination::chapters_by_page(typeset),
         pages,
     };
@@ -53,8 +52,6 @@ struct Proof<'a> {
     typeset: &'a Typeset,
     publication: &'a Publication,
     severity: Severity,
-    /// Where each page's text begins in the sources.
-    starts: Vec<PageStart>,
     /// The chapters whose text each page shows.
     by_page: Vec<std::collections::BTreeMap<usize, Pos>>,
     /// The columns of each page.
@@ -104,9 +101,10 @@ impl Proof<'_> {
              {lines:.0} lines, or keep an article for the next issue; `pages` in [options] sets \
              the count"
         );
-        let start = self.starts.iter().find(|start| start.page == count + 1);
-        let (file, at) = match start {
-            Some(start) => (self.publication.chapters[start.chapter].path.clone(), start.pos),
+        // The earliest text past the last page.
+        let past = self.by_page[count].first_key_value();
+        let (file, at) = match past {
+            Some((&chapter, &pos)) => (self.publication.chapters[chapter].path.clone(), pos),
             None => (manifest, Pos::default()),
         };
         Some(self.finding(file, at, message, hint, "layout-overset"))
