@@ -5,8 +5,10 @@
 //! no-break space before `:`, « » quotes with “ ” inside, ’, …, spaced en dashes for
 //! incises, no-break spaces in and after numbers and after `n°`, `p.`, `M.`, `Mme` …,
 //! and ordinal suffixes in superscript. Lines do not break inside a date (`16 décembre 2011`),
-//! between a number and the word it counts (`3 communes`; a year may end a line), nor at the
-//! hyphens of a capitalised compound (`Île-de-France`, which gets U+2011 NON-BREAKING HYPHEN). English (`en`, `en-*`) gets “ ” ‘ ’, ’ and ….
+//! between a number and the word it counts (`3 communes`; a year may end a line), nor, in
+//! running text, at the hyphens of a capitalised compound (`Île-de-France`, which gets U+2011
+//! NON-BREAKING HYPHEN; titles and headings, never hyphenated, may need those breaks).
+//! English (`en`, `en-*`) gets “ ” ‘ ’, ’ and ….
 //! Every other language gets only the safe ones: ’ and ….
 //!
 //! A paragraph is read as one text across its inlines (`«*mot*»` is one quotation);
@@ -53,6 +55,15 @@ impl Language {
 
     /// Applies this language's rules to a paragraph's characters.
     fn rewrite(self, cells: Vec<Cell>) -> Vec<Cell> {
+        let cells = self.rewrite_display(cells);
+        if self == Language::French { breaks::proper_compounds(cells) } else { cells }
+    }
+
+    /// Applies this language's rules to the characters of display type (a title, a heading,
+    /// a kicker): all but keeping capitalised compounds whole on a line, as display type is
+    /// set large in narrow measures and never hyphenated (« Mini-Métropolitaines » may have to
+    /// break at its hyphen).
+    fn rewrite_display(self, cells: Vec<Cell>) -> Vec<Cell> {
         let cells = rules::typed_dashes(rules::ellipsis(cells));
         match self {
             Language::French => {
@@ -60,7 +71,7 @@ impl Language {
                 let cells = rules::incise_dashes(rules::apostrophes(cells));
                 let cells = numbers::digit_groups(numbers::ordinals(cells));
                 let cells = numbers::number_spacing(rules::french_punctuation(cells));
-                breaks::proper_compounds(breaks::bind_numbers(cells))
+                breaks::bind_numbers(cells)
             }
             Language::English => {
                 let cells = rules::double_quotes(cells, &rules::ENGLISH_QUOTES);
@@ -83,9 +94,9 @@ pub fn run(mut publication: Publication) -> Publication {
     });
     let language = Language::of(&publication.manifest.lang);
     let manifest = &mut publication.manifest;
-    apply(language, &mut manifest.title);
+    apply_display(language, &mut manifest.title);
     if let Some(subtitle) = &mut manifest.subtitle {
-        apply(language, subtitle);
+        apply_display(language, subtitle);
     }
     apply_to_field(language, &mut manifest.description);
     publication
@@ -98,8 +109,10 @@ fn with_rules(chapter: &Chapter, language: Language) -> Chapter {
     let mut chapter = chapter.clone();
     chapter.visit_blocks_mut(&mut |block| apply_to_block(language, block));
     let front = &mut chapter.front;
-    let fields = [&mut front.title, &mut front.author, &mut front.kicker, &mut front.standfirst];
-    for text in fields.into_iter().flatten() {
+    for text in [&mut front.title, &mut front.kicker].into_iter().flatten() {
+        apply_display(language, text);
+    }
+    for text in [&mut front.author, &mut front.standfirst].into_iter().flatten() {
         apply(language, text);
     }
     apply_to_field(language, &mut front.description);
@@ -116,9 +129,8 @@ fn apply_to_field(language: Language, field: &mut Option<String>) {
 /// Applies the rules to the text a block holds directly (nested blocks are visited apart).
 fn apply_to_block(language: Language, block: &mut Block) {
     match &mut block.kind {
-        BlockKind::Heading { content, .. } | BlockKind::Paragraph(content) => {
-            apply(language, content)
-        }
+        BlockKind::Heading { content, .. } => apply_display(language, content),
+        BlockKind::Paragraph(content) => apply(language, content),
         BlockKind::Figure { image, caption } => {
             apply(language, caption);
             image.alt = apply_to_text(language, &image.alt);
@@ -134,7 +146,7 @@ fn apply_to_block(language: Language, block: &mut Block) {
                 group_table_numbers(&mut table.rows);
             }
         }
-        BlockKind::Editorial { title, .. } => apply(language, title),
+        BlockKind::Editorial { title, .. } => apply_display(language, title),
         BlockKind::KeyFigures(figures) => {
             for figure in figures {
                 apply(language, &mut figure.value);
@@ -166,6 +178,11 @@ fn group_table_numbers(rows: &mut [Vec<Vec<Inline>>]) {
 /// Applies the rules to one paragraph's inlines, read as one text across their boundaries.
 pub fn apply(language: Language, inlines: &mut Vec<Inline>) {
     rewrite(inlines, |cells| language.rewrite(cells));
+}
+
+/// Applies the rules for display type to a title's or a heading's inlines.
+pub fn apply_display(language: Language, inlines: &mut Vec<Inline>) {
+    rewrite(inlines, |cells| language.rewrite_display(cells));
 }
 
 /// The characters of `inlines`, addresses locked, and how many text runs they come from.
@@ -486,6 +503,14 @@ mod tests {
     fn french_cases_are_typeset_and_stable() {
         assert!(CASES.len() >= 60);
         check_table(Language::French, CASES);
+    }
+
+    #[test]
+    fn display_type_may_break_at_the_hyphens_of_a_proper_compound() {
+        let mut title = first_inlines("Les Mini-Métropolitaines de l'Île-de-France : le 16 mai");
+        apply_display(Language::French, &mut title);
+        let title = render(&title);
+        assert_eq!(title, "Les Mini-Métropolitaines de l’Île-de-France\u{a0}: le 16\u{a0}mai");
     }
 
     #[test]
