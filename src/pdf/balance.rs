@@ -130,14 +130,15 @@ fn reserve_for(band: &Band, pitch: Abs, now: Abs, foot: Abs) -> Abs {
     (foot - last - pitch * 0.5).max(Abs::zero())
 }
 
-/// Whether a band's columns end within a line of its first one (an empty column is level only
-/// when the first holds a single line).
+/// Whether a band's columns end within a line of its first one, in whole lines (the spacing
+/// around headings and blocks makes fractions); an empty column is level only when the first
+/// holds a single line.
 pub fn is_level(band: &Band, pitch: Abs) -> bool {
     let Some(first) = band.bottoms.first().copied().flatten() else { return true };
-    let play = pitch * 1.1;
+    let within_a_line = |gap: Abs| (gap.abs() / pitch).round() <= 1.0;
     band.bottoms[1..].iter().all(|bottom| match bottom {
-        Some(bottom) => (first - *bottom).abs() <= play,
-        None => first - band.top <= play,
+        Some(bottom) => within_a_line(first - *bottom),
+        None => within_a_line(first - band.top),
     })
 }
 

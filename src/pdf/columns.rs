@@ -9,6 +9,7 @@
 use typst::foundations::NativeElement;
 use typst::introspection::Tag;
 use typst::layout::{Abs, Frame, FrameItem, Point, Size};
+use typst::model::FootnoteEntry;
 use typst::pdf::ArtifactElem;
 use typst::syntax::Span;
 
@@ -67,6 +68,8 @@ pub struct Piece {
     pub bottom: Abs,
     /// Whether it is a run of text (as opposed to a picture, a shape or a group kept whole).
     pub text: bool,
+    /// Whether it belongs to a footnote at the column's foot.
+    pub note: bool,
     /// Where in the emitted source it comes from: its first glyph's, or a picture's (detached
     /// for the rest).
     pub span: Span,
@@ -136,6 +139,8 @@ impl Walk {
     /// that hold something wider than a slot (elements spanning the columns).
     fn collect(&self, frame: &Frame, at: Point, pieces: &mut Vec<Piece>) {
         let mut artifacts = 0usize;
+        // Where the pieces of the footnote entry being read begin.
+        let mut note = None;
         for (pos, item) in frame.items() {
             let p = at + *pos;
             match item {
@@ -144,6 +149,13 @@ impl Walk {
                 }
                 FrameItem::Tag(Tag::End(..)) if artifacts > 0 => artifacts -= 1,
                 _ if artifacts > 0 => {}
+                FrameItem::Tag(Tag::Start(element, _)) if element.elem() == FootnoteEntry::ELEM => {
+                    note = Some(pieces.len());
+                }
+                FrameItem::Tag(Tag::End(..)) if note.is_some() => {
+                    let start = note.take().unwrap_or(pieces.len());
+                    pieces[start..].iter_mut().for_each(|piece| piece.note = true);
+                }
                 FrameItem::Group(group) => {
                     let mut inside = Vec::new();
                     self.collect(&group.frame, p, &mut inside);
@@ -172,7 +184,8 @@ impl Walk {
 
 impl Piece {
     fn new(at: Point, size: Size, text: bool, span: Span) -> Self {
-        Piece { left: at.x, right: at.x + size.x, top: at.y, bottom: at.y + size.y, text, span }
+        let (left, right, top, bottom) = (at.x, at.x + size.x, at.y, at.y + size.y);
+        Piece { left, right, top, bottom, text, note: false, span }
     }
 }
 
@@ -211,14 +224,35 @@ fn bands(pieces: &[Piece], walk: &Walk, count: usize) -> Vec<Band> {
             *bottom = Some(bottom.map_or(piece.bottom, |b| b.max(piece.bottom)));
             held[index].push(*piece);
         }
-        for column in &mut held {
+        for (column, bottom) in held.iter_mut().zip(&mut bottoms) {
             column.sort_by_key(|piece| (piece.bottom, piece.left));
+            *bottom = bottom.map(|bottom| with_notes_raised(column).unwrap_or(bottom));
         }
         if top < Abs::inf() {
             bands.push(Band { top, bottoms, until, pieces: held });
         }
     }
     bands
+}
+
+/// Where a column holding footnotes ends once its notes are set right under its text, as
+/// when the columns are level: a short column's notes still sit at the foot of the page.
+/// `None` for a column without notes.
+fn with_notes_raised(column: &[Piece]) -> Option<Abs> {
+    let notes_top = column.iter().filter(|piece| piece.note).map(|piece| piece.top).min()?;
+    let notes_bottom = column.iter().filter(|piece| piece.note).map(|piece| piece.bottom).max()?;
+    let above = column.iter().filter(|piece| !piece.note && piece.bottom <= notes_top);
+    // The separator: the lowest shape above the notes, closer to them than to the text.
+    let (separator, text): (Vec<&Piece>, Vec<&Piece>) = above.partition(|piece| {
+        !piece.text
+            && piece.bottom - piece.top < Abs::pt(3.0)
+            && notes_top - piece.top < Abs::pt(24.0)
+    });
+    let text_bottom = text.iter().map(|piece| piece.bottom).max()?;
+    let notes_from = separator.iter().map(|piece| piece.top).min().unwrap_or(notes_top);
+    // The notes keep the room typst leaves above them, a line's worth at most.
+    let clearance = (notes_from - text_bottom).min(Abs::pt(12.0));
+    Some(text_bottom + clearance + (notes_bottom - notes_from))
 }
 
 /// The most common distance between two successive baselines of text, to a tenth of a point.

@@ -1,7 +1,8 @@
 //! Layout findings, read from the laid-out pages as a designer reads a proof: a publication
 //! that runs over or falls short of its style's page count, a heading alone at the foot of a
 //! column, a paragraph's line alone at the top or foot of one, a column ending short in the
-//! middle of an article, a picture running off the page. Each names the Markdown file and
+//! middle of an article or before the next one, an article's last lines alone on a page, a
+//! picture running off the page. Each names the Markdown file and
 //! line of the text concerned and the page; warnings, errors under `--strict`.
 
 use std::path::PathBuf;
@@ -17,6 +18,10 @@ use crate::pdf::pagination;
 
 /// How many lines a column may end short of its neighbours in the middle of an article.
 const SHORT_COLUMN_LINES: f64 = 3.0;
+
+/// At most which share of a page an article's last lines may fill alone on it before they
+/// are said to run over.
+const RUNOVER_SHARE: f64 = 0.25;
 
 /// The layout findings of a publication's laid-out pages.
 pub fn check_layout(typeset: &Typeset, publication: &Publication, strict: bool) -> Diagnostics {
@@ -42,6 +47,7 @@ pub fn check_layout(typeset: &Typeset, publication: &Publication, strict: bool) 
     }
     for page in 0..proof.pages.len() {
         found.extend(proof.page(page));
+        found.extend(proof.runover(page));
         found.extend(proof.overflow(page));
     }
     found
@@ -218,8 +224,9 @@ impl Proof<'_> {
         seen > 1
     }
 
-    /// `layout-short-column`: a column ends more than three lines short of the longest in
-    /// the middle of an article (its last text's chapter goes on in the next column).
+    /// `layout-short-column`: a column ends more than three lines short of the longest, in
+    /// the middle of an article (its last text's chapter goes on in the next column), or
+    /// where the next article's head found no room at its foot and starts the next column.
     fn short_column(&self, page: usize, band: &Band, pitch: Abs) -> Option<Diagnostic> {
         let longest = band.filled().max()?;
         for (column, held) in band.pieces.iter().enumerate() {
@@ -233,29 +240,46 @@ impl Proof<'_> {
             else {
                 continue;
             };
-            if !self.goes_on(page, column, chapter) {
+            let (message, hint) = if self.goes_on(page, column, chapter) {
+                let message = format!(
+                    "page {}: column {} ends {short:.0} lines short of the longest, in the \
+                     middle of {}",
+                    page + 1,
+                    column + 1,
+                    self.title(chapter)
+                );
+                let hint = "a block that does not break (a table, a picture, a box) found no \
+                            room at the foot of the column: move it, shorten it, or shorten the \
+                            text before it";
+                (message, hint.to_string())
+            } else if let Some(next) = self.opens_next_column(band, column, chapter) {
+                let message = format!(
+                    "page {}: column {} ends {short:.0} lines short of the longest, after {}: \
+                     the head of {} found no room at its foot",
+                    page + 1,
+                    column + 1,
+                    self.title(chapter),
+                    self.title(next)
+                );
+                let hint = format!(
+                    "shorten {} (or the text above it in the column) by a line or two so that \
+                     the next article starts there, or lengthen it by about {short:.0} lines",
+                    self.title(chapter)
+                );
+                (message, hint)
+            } else {
                 continue;
-            }
-            let message = format!(
-                "page {}: column {} ends {short:.0} lines short of the longest, in the middle of \
-                 {}",
-                page + 1,
-                column + 1,
-                self.title(chapter)
-            );
-            let hint = "a block that does not break (a table, a picture, a box) found no room \
-                        at the foot of the column: move it, shorten it, or shorten the text \
-                        before it";
+            };
             let file = self.publication.chapters[chapter].path.clone();
-            return Some(self.finding(
-                file,
-                block.pos,
-                message,
-                hint.into(),
-                "layout-short-column",
-            ));
+            return Some(self.finding(file, block.pos, message, hint, "layout-short-column"));
         }
         None
+    }
+
+    /// The chapter after `chapter` when its text opens the column after `column` of a band.
+    fn opens_next_column(&self, band: &Band, column: usize, chapter: usize) -> Option<usize> {
+        let first = band.pieces.get(column + 1)?.iter().find_map(|p| self.block_of(p.span))?;
+        (first.0 > chapter).then_some(first.0)
     }
 
     /// Whether a chapter's text goes on after a column of a page: in a later column, or on
@@ -266,6 +290,41 @@ impl Proof<'_> {
         let Some(band) = self.pages[page].bands.last() else { return false };
         let later = band.pieces[column + 1..].iter().flatten().any(of_chapter);
         later || self.by_page.get(page + 1).is_some_and(|next| next.contains_key(&chapter))
+    }
+
+    /// `layout-runover`: an article set in columns leaves its last lines alone on a page the
+    /// next article does not share, most of it blank.
+    fn runover(&self, page: usize) -> Option<Diagnostic> {
+        let (&chapter, _) =
+            self.by_page[page].iter().next().filter(|_| self.by_page[page].len() == 1)?;
+        // Pages set in columns: a book's chapter may well end on a page of its own.
+        let began_before = page > 0
+            && self.pages[page - 1].count > 1
+            && self.by_page[page - 1].contains_key(&chapter);
+        let next = self.by_page.get(page + 1);
+        if !began_before || next.is_some_and(|next| next.contains_key(&chapter)) {
+            return None;
+        }
+        let (used, full) = (self.used_lines(page), self.lines_per_page(page - 1)?);
+        if used == 0.0 || used > full * RUNOVER_SHARE {
+            return None;
+        }
+        let blank = 100.0 - (used / full * 100.0);
+        let plural = if used > 1.0 { "s" } else { "" };
+        let message = format!(
+            "page {}: {} ends on this page with {used:.0} line{plural} alone, leaving it \
+             {blank:.0} % blank",
+            page + 1,
+            self.title(chapter)
+        );
+        let hint = format!(
+            "shorten the article by about {used:.0} line{plural} so that it ends on page {page}, or \
+             lengthen it (a picture, a box) to fill this page"
+        );
+        let held = self.pages[page].bands.iter().flat_map(|band| band.pieces.iter().flatten());
+        let (_, block) = held.filter_map(|piece| self.block_of(piece.span)).next()?;
+        let file = self.publication.chapters[chapter].path.clone();
+        Some(self.finding(file, block.pos, message, hint, "layout-runover"))
     }
 
     /// `layout-overflow`: a picture wider than the text area, or running off the page.
@@ -303,10 +362,12 @@ impl Proof<'_> {
         Some(((self.foot() - band.top) / pitch).floor() * band.bottoms.len() as f64)
     }
 
-    /// The lines of text a page holds.
+    /// The lines of text a page holds (judged with the page before's line pitch when it holds
+    /// too few to have one).
     fn used_lines(&self, page: usize) -> f64 {
         let columns = &self.pages[page];
-        let Some(pitch) = columns.pitch else { return 0.0 };
+        let before = page.checked_sub(1).and_then(|before| self.pages[before].pitch);
+        let Some(pitch) = columns.pitch.or(before) else { return 0.0 };
         let held = columns.bands.iter().flat_map(|band| &band.pieces);
         held.map(|column| lines(column, pitch).len() as f64).sum()
     }
