@@ -157,26 +157,33 @@ fn check_svg_element(node: roxmltree::Node) -> Result<(), String> {
         if ["javascript:", "vbscript:", "data:text/html"].iter().any(|s| squeezed.contains(s)) {
             return Err(format!("the script URL in {name} survived"));
         }
-        // Only CSS imports; any value may refer to a part of the drawing by url(#…).
+        // Only CSS imports (an `@import` in a presentation attribute means nothing); any value
+        // may refer to a part of the drawing by url(#…).
         if name == "style" {
             outside_css(&value).map_err(|why| format!("{name}: {why}"))?;
-        } else if value.contains("url(") {
-            outside_css(&value.replace("@import", "")).map_err(|why| format!("{name}: {why}"))?;
+        } else {
+            outside_reference(&value).map_err(|why| format!("{name}: {why}"))?;
         }
     }
     Ok(())
 }
 
-/// An error when CSS (or an attribute value) imports or refers to something outside.
+/// An error when CSS imports or refers to something outside.
 fn outside_css(css: &str) -> Result<(), String> {
     let lower = css.to_ascii_lowercase();
     if lower.contains("@import") || lower.contains("javascript:") {
         return Err(format!("{css} survived"));
     }
+    outside_reference(css)
+}
+
+/// An error when a value refers by url(…) to something outside the drawing.
+fn outside_reference(value: &str) -> Result<(), String> {
+    let lower = value.to_ascii_lowercase();
     for (at, _) in lower.match_indices("url(") {
         let target = lower[at + 4..].trim_start().trim_start_matches(['"', '\'']);
         if !target.starts_with('#') {
-            return Err(format!("the outside reference {css} survived"));
+            return Err(format!("the outside reference {value} survived"));
         }
     }
     Ok(())
