@@ -13,6 +13,8 @@ mod words;
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Pos, Severity, Warned};
 use crate::manifest::LintManifest;
 use crate::model::{Chapter, ProseRun, Publication};
@@ -80,27 +82,30 @@ pub fn fixes(publication: &Publication) -> Vec<Finding> {
     findings(publication).into_iter().filter(|f| f.certain && f.new.is_some()).collect()
 }
 
-/// The findings of every French chapter that are not turned off or allowed.
+/// The findings of every French chapter that are not turned off or allowed, the chapters read
+/// side by side.
 pub fn findings(publication: &Publication) -> Vec<Finding> {
     let manifest = &publication.manifest;
-    let mut found = Vec::new();
-    for chapter in &publication.chapters {
-        if !chapter.front.lang.as_ref().unwrap_or(&manifest.lang).is_french() {
-            continue;
-        }
-        let off = |code: &str| {
-            LintManifest::names(&manifest.lint.off, code)
-                || LintManifest::names(&chapter.front.lint_off, code)
-        };
-        let allowed =
-            |f: &Finding| {
+    let by_chapter: Vec<Vec<Finding>> = publication
+        .chapters
+        .par_iter()
+        .map(|chapter| {
+            if !chapter.front.lang.as_ref().unwrap_or(&manifest.lang).is_french() {
+                return Vec::new();
+            }
+            let off = |code: &str| {
+                LintManifest::names(&manifest.lint.off, code)
+                    || LintManifest::names(&chapter.front.lint_off, code)
+            };
+            let allowed = |f: &Finding| {
                 chapter.prose.allowed.iter().any(|a| {
                     a.line == f.pos.line && a.codes.iter().any(|c| c == f.code || c == ALL)
                 })
             };
-        found.extend(chapter_findings(chapter).filter(|f| !off(f.code) && !allowed(f)));
-    }
-    found
+            chapter_findings(chapter).filter(|f| !off(f.code) && !allowed(f)).collect()
+        })
+        .collect();
+    by_chapter.into_iter().flatten().collect()
 }
 
 /// The findings in one chapter, run by run, then paragraph by paragraph.

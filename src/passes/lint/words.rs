@@ -179,6 +179,9 @@ const LIGATURES: [&str; 20] = [
 
 /// `coeur` → `cœur`, `Oeuvre` → `Œuvre`.
 fn ligature(word: &str, span: (usize, usize)) -> Option<Hit> {
+    if !word.contains("oe") && !word.contains("Oe") {
+        return None;
+    }
     let mut chars = word.chars();
     let rest_lower = chars.next().is_some_and(char::is_alphabetic)
         && chars.as_str().chars().all(char::is_lowercase);
@@ -251,6 +254,10 @@ const NEVER_TWICE: [&str; 24] = [
 /// `le le` → `le`: the same word twice, one space apart (`la la la` aside).
 fn repeated(text: &str, words: &[(usize, &str)], index: usize) -> Option<Hit> {
     let (&(at, word), &(next_at, next)) = (words.get(index)?, words.get(index + 1)?);
+    // The words never written twice are short: most words are not read further.
+    if word.len() > 4 || next.len() != word.len() {
+        return None;
+    }
     let lower = word.to_lowercase();
     let third = words.get(index + 2).is_some_and(|(_, w)| w.to_lowercase() == lower);
     let earlier = index > 0 && words[index - 1].1.to_lowercase() == lower;
