@@ -80,6 +80,12 @@ pub fn keep_between_builds() {
     rounds().keep = true;
 }
 
+/// Whether this process builds again (see [`keep_between_builds`]): memoising work for a later
+/// build is then worth its cost.
+pub(crate) fn builds_again() -> bool {
+    rounds().keep
+}
+
 /// One round of work: a stage of a build, or a group of stages (a build).
 #[must_use = "the round ends when this value is dropped"]
 pub struct Round {

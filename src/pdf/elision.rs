@@ -1,10 +1,19 @@
-//! Hyphenation points for elided words (`l’agglomération`), which typst would leave whole.
+//! Hyphenation points presse sets itself, where typst's own would be wrong.
 //!
-//! typst 0.15 hyphenates only words made of letters alone, so a word joined to an elided
-//! article by an apostrophe is never hyphenated (typst issue #7087): a justified line then
-//! stretches, or the word runs into the margin. French elides all the time (`l’`, `d’`,
-//! `qu’`, `jusqu’`), so presse marks the hyphenation points of each part itself, with soft
-//! hyphens, and none next to the apostrophe: the rule is never to break at an elision.
+//! - Elided words (`l’agglomération`): typst 0.15 hyphenates only words made of letters
+//!   alone, so a word joined to an elided article by an apostrophe is never hyphenated
+//!   (typst issue #7087): a justified line then stretches, or the word runs into the margin.
+//!   French elides all the time (`l’`, `d’`, `qu’`, `jusqu’`), so presse marks the
+//!   hyphenation points of each part itself, with soft hyphens: none next to the apostrophe
+//!   (the rule is never to break at an elision) and none leaving fewer than three letters on
+//!   a side.
+//! - Capitalised words (`Paris`, `Franciliens`, a sentence's `Depuis`): a proper noun is not
+//!   hyphenated, and typst would leave `Pa-` or `De-` at a line's end. A word joiner (U+2060)
+//!   after the word makes typst leave it whole (it hyphenates only words of letters alone);
+//!   it allows no break where there was none to allow.
+//!
+//! Both marks are taken out of the laid-out pages where no line ended on them, so that the
+//! PDF's text (for copying, searching, reading aloud) holds only the words.
 
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -20,6 +29,14 @@ use typst_layout::PagedDocument;
 /// A soft hyphen: typst breaks there, showing a hyphen, only when the line ends there.
 const SOFT_HYPHEN: char = '\u{ad}';
 const SOFT_HYPHEN_STR: &str = "\u{ad}";
+/// A word joiner, which keeps the word before it from being hyphenated.
+const WORD_JOINER: char = '\u{2060}';
+/// The shortest capitalised word typst could hyphenate (`Pa-ris`).
+const SHORTEST_HYPHENATED: usize = 5;
+
+/// The fewest letters left on either side of a hyphen: `l’ag-glomération`, `d’in-frastructures`
+/// would leave two, which a designer sends back.
+const FRAGMENT: usize = 3;
 
 /// The hyphenation patterns of a language, when hypher has them.
 pub fn language(lang: &crate::lang::Lang) -> Option<Lang> {
@@ -27,9 +44,10 @@ pub fn language(lang: &crate::lang::Lang) -> Option<Lang> {
     Lang::from_iso(code)
 }
 
-/// `text` with soft hyphens inside the words that an apostrophe joins; other words untouched.
+/// `text` with soft hyphens inside the words that an apostrophe joins and a word joiner after
+/// each capitalised word; other words untouched.
 pub fn soft_hyphens(text: &str, lang: Lang) -> Cow<'_, str> {
-    if !text.contains(is_apostrophe) {
+    if !text.contains(|c: char| is_apostrophe(c) || c.is_uppercase()) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -49,12 +67,24 @@ pub fn soft_hyphens(text: &str, lang: Lang) -> Cow<'_, str> {
 fn push_word(out: &mut String, word: &str, lang: Lang) {
     let elided = word.trim_matches(is_apostrophe).contains(is_apostrophe);
     if !elided {
-        out.push_str(word);
+        // The joiner goes before a closing apostrophe, if any (`Paris’`).
+        let letters = word.trim_end_matches(is_apostrophe);
+        out.push_str(letters);
+        if is_capitalised(letters) {
+            out.push(WORD_JOINER);
+        }
+        out.push_str(&word[letters.len()..]);
         return;
     }
     for piece in word.split_inclusive(is_apostrophe) {
         let letters = piece.trim_end_matches(is_apostrophe);
-        for (index, syllable) in hypher::hyphenate(letters, lang).enumerate() {
+        // A word joined to an elision is one typst leaves whole: a proper noun stays so.
+        if is_capitalised(letters) {
+            out.push_str(piece);
+            continue;
+        }
+        let syllables = hypher::hyphenate_bounded(letters, lang, FRAGMENT, FRAGMENT);
+        for (index, syllable) in syllables.enumerate() {
             if index > 0 {
                 out.push(SOFT_HYPHEN);
             }
@@ -64,10 +94,11 @@ fn push_word(out: &mut String, word: &str, lang: Lang) {
     }
 }
 
-/// The document without the soft hyphens where no line ended: they only allowed a break,
-/// and left in, they would sit inside the PDF's words, for copying and searching.
+/// The document without the soft hyphens where no line ended, nor the word joiners: they only
+/// allowed or forbade a break, and left in, they would sit inside the PDF's words, for copying
+/// and searching.
 pub fn drop_unused_soft_hyphens(document: PagedDocument) -> PagedDocument {
-    if !document.pages().iter().any(|page| has_soft_hyphen(&page.frame)) {
+    if !document.pages().iter().any(|page| has_mark(&page.frame)) {
         return document;
     }
     let info = document.info().clone();
@@ -78,12 +109,15 @@ pub fn drop_unused_soft_hyphens(document: PagedDocument) -> PagedDocument {
 
 /// A page's frame: its header, body and footer are each cleaned once for all (see [`elided`]).
 fn drop_in_page(page: &mut Frame) {
-    if !has_soft_hyphen(page) {
+    if !has_mark(page) {
         return;
     }
     page.retain(|item| {
         match item {
-            FrameItem::Group(group) => group.frame = elided(&group.frame),
+            FrameItem::Group(group) if crate::memo::builds_again() => {
+                group.frame = elided(&group.frame)
+            }
+            FrameItem::Group(group) => drop_in_frame(&mut group.frame),
             FrameItem::Text(text) => drop_in_text(text),
             _ => {}
         }
@@ -91,8 +125,10 @@ fn drop_in_page(page: &mut Frame) {
     });
 }
 
-/// `frame` without its unused soft hyphens. Memoised: in `presse watch`, the pages that a
-/// rebuild lays out as before keep the frames cleaned the last time.
+/// `frame` without its unused soft hyphens and its word joiners. Memoised for `presse watch`:
+/// the pages that a rebuild lays out as before keep the frames cleaned the last time. A build
+/// that no other follows cleans in place, without hashing every frame for the memo (a tenth
+/// of a second at 1,000 pages).
 #[comemo::memoize]
 fn elided(frame: &Frame) -> Frame {
     let mut frame = frame.clone();
@@ -100,16 +136,16 @@ fn elided(frame: &Frame) -> Frame {
     frame
 }
 
-fn has_soft_hyphen(frame: &Frame) -> bool {
+fn has_mark(frame: &Frame) -> bool {
     frame.items().any(|(_, item)| match item {
-        FrameItem::Group(group) => has_soft_hyphen(&group.frame),
-        FrameItem::Text(text) => text.text.contains(SOFT_HYPHEN),
+        FrameItem::Group(group) => has_mark(&group.frame),
+        FrameItem::Text(text) => text.text.contains(is_mark),
         _ => false,
     })
 }
 
 fn drop_in_frame(frame: &mut Frame) {
-    if !has_soft_hyphen(frame) {
+    if !has_mark(frame) {
         return;
     }
     frame.retain(|item| {
@@ -122,9 +158,9 @@ fn drop_in_frame(frame: &mut Frame) {
     });
 }
 
-/// Removes the soft hyphens of a run where no line ended, keeping every glyph's text right.
-/// Shaping often joins a soft hyphen to the glyph before it; the hyphen typst draws at a
-/// line's end is a glyph of its own, with a width, and stays.
+/// Removes the soft hyphens of a run where no line ended, and its word joiners, keeping every
+/// glyph's text right. Shaping often joins a mark to the glyph before it; the hyphen typst
+/// draws at a line's end is a glyph of its own, with a width, and stays.
 fn drop_in_text(item: &mut TextItem) {
     let drawn: Vec<Range<usize>> = item
         .glyphs
@@ -134,7 +170,7 @@ fn drop_in_text(item: &mut TextItem) {
         .collect();
     let unused: Vec<Range<usize>> = item
         .text
-        .match_indices(SOFT_HYPHEN)
+        .match_indices(is_mark)
         .map(|(at, s)| at..at + s.len())
         .filter(|range| !drawn.contains(range))
         .collect();
@@ -159,6 +195,16 @@ fn drop_in_text(item: &mut TextItem) {
     item.text = text;
 }
 
+/// Whether a word is capitalised and long enough to be hyphenated.
+fn is_capitalised(word: &str) -> bool {
+    word.starts_with(char::is_uppercase) && word.chars().nth(SHORTEST_HYPHENATED - 1).is_some()
+}
+
+/// Whether a character is one of the marks presse sets.
+fn is_mark(c: char) -> bool {
+    c == SOFT_HYPHEN || c == WORD_JOINER
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '’' | '\'')
 }
@@ -172,14 +218,23 @@ mod tests {
     use super::*;
 
     fn fr(text: &str) -> String {
-        soft_hyphens(text, Lang::French).replace(SOFT_HYPHEN, "-")
+        soft_hyphens(text, Lang::French).replace(SOFT_HYPHEN, "-").replace(WORD_JOINER, "|")
+    }
+
+    #[test]
+    fn capitalised_words_are_kept_whole() {
+        assert_eq!(fr("Depuis Paris, les Franciliens"), "Depuis| Paris|, les Franciliens|");
+        assert_eq!(fr("La Seine à Ivry et l’Île"), "La Seine| à Ivry et l’Île");
+        assert_eq!(fr("d’Aubervilliers à l’agglomération"), "d’Aubervilliers à l’agglo-mé-ra-tion");
+        assert_eq!(fr("Paris’"), "Paris|’");
     }
 
     #[test]
     fn elided_words_get_the_hyphenation_points_of_their_parts() {
-        assert_eq!(fr("l’agglomération"), "l’ag-glo-mé-ra-tion");
-        assert_eq!(fr("d’infrastructures"), "d’in-fra-struc-tures");
-        assert_eq!(fr("jusqu’aujourd’hui"), "jus-qu’au-jourd’hui");
+        assert_eq!(fr("l’agglomération"), "l’agglo-mé-ra-tion");
+        assert_eq!(fr("d’infrastructures"), "d’infra-struc-tures");
+        assert_eq!(fr("jusqu’aujourd’hui"), "jusqu’aujourd’hui");
+        assert_eq!(fr("l’organisation"), "l’orga-ni-sa-tion");
     }
 
     #[test]
@@ -194,8 +249,9 @@ mod tests {
     #[test]
     fn other_words_and_text_without_apostrophes_are_left_alone() {
         assert!(matches!(soft_hyphens("la métropole", Lang::French), Cow::Borrowed(_)));
-        assert_eq!(fr("la métropole de l’agglomération."), "la métropole de l’ag-glo-mé-ra-tion.");
+        assert_eq!(fr("la métropole de l’agglomération."), "la métropole de l’agglo-mé-ra-tion.");
         assert_eq!(fr("« l’État » ’"), "« l’État » ’");
+        assert_eq!(fr("la SNCF et le CEREMA"), "la SNCF et le CEREMA|");
         assert_eq!(fr("’quote’"), "’quote’");
     }
 
