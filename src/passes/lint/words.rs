@@ -251,11 +251,25 @@ const NEVER_TWICE: [&str; 24] = [
     "dans", "sur", "avec", "sans", "qui", "il", "elle", "ils", "est",
 ];
 
+/// The length in bytes of the longest word of [`NEVER_TWICE`].
+const LONGEST_NEVER_TWICE: usize = longest(&NEVER_TWICE);
+
+const fn longest(words: &[&str]) -> usize {
+    let (mut index, mut longest) = (0, 0);
+    while index < words.len() {
+        if words[index].len() > longest {
+            longest = words[index].len();
+        }
+        index += 1;
+    }
+    longest
+}
+
 /// `le le` → `le`: the same word twice, one space apart (`la la la` aside).
 fn repeated(text: &str, words: &[(usize, &str)], index: usize) -> Option<Hit> {
     let (&(at, word), &(next_at, next)) = (words.get(index)?, words.get(index + 1)?);
     // The words never written twice are short: most words are not read further.
-    if word.len() > 4 || next.len() != word.len() {
+    if word.len() > LONGEST_NEVER_TWICE || next.len() != word.len() {
         return None;
     }
     let lower = word.to_lowercase();
