@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use super::config::BuildConfig;
 use super::output::Edition;
@@ -77,8 +78,11 @@ impl Job<'_> {
         let (pdf, epub) = rayon::join(
             || pages.map(|pages| self.pdf_edition(pages, tracker)).transpose(),
             || {
-                let print = pages.map(|pages| self.print_edition(pages));
-                draft.map(|draft| self.epub_edition(draft, print.as_ref())).transpose()
+                let epub = |draft| {
+                    let print = pages.map(|pages| self.print_edition(pages));
+                    self.epub_edition(draft, print.as_ref())
+                };
+                draft.map(epub).transpose()
             },
         );
         let pdf = pdf?;
@@ -137,16 +141,17 @@ impl Job<'_> {
         pages: &LaidOut,
         tracker: &PublicationProgress,
     ) -> Result<Outcome<PdfEdition>> {
-        let Warned { output: (file, bytes), findings } = match self.pdf(pages)? {
+        let document = &pages.typeset.document;
+        // The pages are hashed, for `presse serve`, while the PDF is made from them.
+        let (made, page_hashes) = rayon::join(|| self.pdf(pages), || page_hashes(document));
+        let Warned { output: (file, bytes), findings } = match made? {
             Ok(made) => made,
             Err(found) => return Ok(Err(found)),
         };
-        let document = &pages.typeset.document;
         let previews = self.config.preview.then(|| {
             tracker.step(Step::Previewing);
             pdf::preview::render(document)
         });
-        let page_hashes = document.pages().iter().map(page_hash).collect();
         let (edition, files_read) = (pages.edition, pages.files_read.clone());
         let made = PdfEdition { edition, file, bytes, page_hashes, previews, files_read };
         Ok(Ok(Warned::new(made, findings)))
@@ -251,10 +256,11 @@ impl Job<'_> {
     }
 }
 
-/// A hash of one laid-out page: typst's frames hash what they draw, so equal hashes render the
-/// same pixels (a page found changed that looks the same is only fetched again).
-fn page_hash(page: &typst_layout::Page) -> u64 {
-    typst::utils::hash128(page) as u64
+/// A hash of each laid-out page, in order, the pages hashed side by side: typst's frames hash
+/// what they draw, so equal hashes render the same pixels (a page found changed that looks the
+/// same is only fetched again).
+fn page_hashes(document: &typst_layout::PagedDocument) -> Vec<u64> {
+    document.pages().par_iter().map(|page| typst::utils::hash128(page) as u64).collect()
 }
 
 /// An edition's output, its findings added to `found`; `Err` when it failed.

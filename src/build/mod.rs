@@ -94,9 +94,10 @@ fn selected_publications(config: &BuildConfig) -> Warned<Vec<String>> {
     Warned::new(selected, found)
 }
 
-/// Loads and runs the passes on one publication: the model both editions read.
+/// Loads and runs the passes on one publication: the model both editions read. The lint is
+/// not run (see [`passes::transform`]).
 pub fn prepare(root: &Path, name: &str) -> Outcome<Publication> {
-    passes::run(load::load(root, name)?, root).checked()
+    passes::transform(load::load(root, name)?, root).checked()
 }
 
 /// Removes what presse wrote under the output folder `out` for the publications `names`: their
@@ -211,10 +212,15 @@ fn make_editions(
     let sources = stamp::model_files(&config.root, &publication);
     inputs.add_files(sources.iter().cloned());
     let job = Job { config, publication: &publication, style: &style, dir: &dir, started };
-    let editions = match job.make(env, tracker)? {
-        Ok(made) => made.into_output(&mut found),
-        Err(errors) => {
-            found.extend(errors);
+    // The lint reads the model while the editions are made from it.
+    let (mut linted, made) =
+        rayon::join(|| passes::lint::run(&publication), || job.make(env, tracker));
+    let lint_failed = config.strict && linted.escalate(&passes::STRICT);
+    found.extend(linted);
+    let editions = match made? {
+        Ok(made) if !lint_failed => made.into_output(&mut found),
+        Ok(Warned { findings, .. }) | Err(findings) => {
+            found.extend(findings);
             return failed(found);
         }
     };

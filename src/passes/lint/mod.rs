@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Pos, Severity, Warned};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Severity};
 use crate::manifest::LintManifest;
 use crate::model::{Chapter, ProseRun, Publication};
 
@@ -70,11 +70,10 @@ pub struct Finding {
     pub certain: bool,
 }
 
-/// Lints every French chapter; the publication is returned unchanged.
-pub fn run(publication: Publication) -> Warned<Publication> {
+/// Lints every French chapter: its findings, as diagnostics.
+pub fn run(publication: &Publication) -> Diagnostics {
     let config = &publication.manifest.lint;
-    let found = findings(&publication).into_iter().map(|f| diagnostic(f, config)).collect();
-    Warned::new(publication, found)
+    findings(publication).into_iter().map(|f| diagnostic(f, config)).collect()
 }
 
 /// The findings whose correction is certain, for `presse check --fix`.
