@@ -338,6 +338,7 @@ impl BuildArgs {
             emit_typst: self.emit.contains(&Emit::Typst),
             system_fonts: self.system_fonts,
             preview: self.preview,
+            page_hashes: false,
             formats: Formats {
                 pdf: self.format != FormatArg::Epub,
                 epub: self.format != FormatArg::Pdf,

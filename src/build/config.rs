@@ -22,6 +22,9 @@ pub struct BuildConfig {
     pub system_fonts: bool,
     /// Also render every page to PNG, and a contact sheet, under `<publication>/preview/`.
     pub preview: bool,
+    /// Hash each laid-out page, for a viewer that shows again only the pages an edit changed
+    /// (`presse serve`); a tenth of a second at 1,000 pages, which a plain build spares.
+    pub page_hashes: bool,
     /// Which editions to write.
     pub formats: Formats,
     /// Whether findings that are warnings by default (an image without alt text) are errors.
@@ -51,6 +54,7 @@ impl BuildConfig {
             emit_typst: false,
             system_fonts: false,
             preview: false,
+            page_hashes: false,
             formats: Formats { pdf: true, epub: true },
             strict: false,
             max_image_side: 1600,

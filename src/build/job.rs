@@ -53,7 +53,9 @@ pub(super) struct PdfEdition {
     edition: Edition,
     file: Staged,
     bytes: usize,
-    /// A hash of each laid-out page, in order.
+    /// How many pages it has.
+    pages: usize,
+    /// A hash of each laid-out page, in order, when asked.
     page_hashes: Vec<u64>,
     previews: Option<Previews>,
     /// The project files typst read, beyond those the model names (raw blocks' `read()` …).
@@ -142,8 +144,9 @@ impl Job<'_> {
         tracker: &PublicationProgress,
     ) -> Result<Outcome<PdfEdition>> {
         let document = &pages.typeset.document;
-        // The pages are hashed, for `presse serve`, while the PDF is made from them.
-        let (made, page_hashes) = rayon::join(|| self.pdf(pages), || page_hashes(document));
+        // The pages are hashed, when asked, while the PDF is made from them.
+        let hashed = || if self.config.page_hashes { page_hashes(document) } else { Vec::new() };
+        let (made, page_hashes) = rayon::join(|| self.pdf(pages), hashed);
         let Warned { output: (file, bytes), findings } = match made? {
             Ok(made) => made,
             Err(found) => return Ok(Err(found)),
@@ -153,7 +156,9 @@ impl Job<'_> {
             pdf::preview::render(document)
         });
         let (edition, files_read) = (pages.edition, pages.files_read.clone());
-        let made = PdfEdition { edition, file, bytes, page_hashes, previews, files_read };
+        let count = document.pages().len();
+        let made =
+            PdfEdition { edition, file, bytes, pages: count, page_hashes, previews, files_read };
         Ok(Ok(Warned::new(made, findings)))
     }
 
@@ -162,19 +167,21 @@ impl Job<'_> {
         let (config, publication, typeset) = (self.config, self.publication, &pages.typeset);
         let profile = self.profile();
         let mut found = Diagnostics::default();
-        if config.emit_typst {
-            let path = self.dir.join(format!("{}.typ", publication.name));
-            write_atomic(&path, typeset.source.text.as_bytes())?;
-        }
-        // The pages are checked while the PDF is made from them.
+        // The pages are checked, and the typst source written when asked, while the PDF is made
+        // from them.
         let (pdf, pages_found) = rayon::join(
             || pdf::export_pdf_with(typeset, publication, &profile),
-            || {
+            || -> Result<Diagnostics> {
+                if config.emit_typst {
+                    let path = self.dir.join(format!("{}.typ", publication.name));
+                    write_atomic(&path, typeset.source.text.as_bytes())?;
+                }
                 let mut found = preflight::check_pages(typeset, publication, config.strict);
                 found.extend(layout::check_layout(typeset, publication, config.strict));
-                found
+                Ok(found)
             },
         );
+        let pages_found = pages_found?;
         let bytes = match pdf {
             Ok(bytes) => bytes,
             Err(errors) => {
@@ -232,7 +239,7 @@ impl Job<'_> {
         let mut written = Vec::new();
         if let Some(pdf) = editions.pdf {
             let mut edition = self.commit(pdf.edition, pdf.file, pdf.bytes)?;
-            edition.pages = Some(pdf.page_hashes.len());
+            edition.pages = Some(pdf.pages);
             edition.page_hashes = pdf.page_hashes;
             written.push(edition);
             if let Some(previews) = &pdf.previews {

@@ -42,8 +42,9 @@ pub struct WrittenEdition {
     pub bytes: usize,
     /// Its page count (PDF only).
     pub pages: Option<usize>,
-    /// A hash of each laid-out page, in order (PDF only): equal hashes, equal pages, so that a
-    /// viewer (`presse serve`) shows again only the pages an edit changed.
+    /// A hash of each laid-out page, in order (PDF only, when the build was asked for them):
+    /// equal hashes, equal pages, so that a viewer (`presse serve`) shows again only the pages
+    /// an edit changed.
     pub page_hashes: Vec<u64>,
     /// How long it took, in seconds.
     pub seconds: f64,

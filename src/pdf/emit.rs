@@ -70,6 +70,16 @@ impl SourceMap {
         self.entries.partition_point(|e| e.offset <= offset).checked_sub(1)
     }
 
+    /// Where each chapter's text begins, in the chapters' order.
+    pub fn chapter_starts(&self) -> Vec<usize> {
+        let firsts = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(index, entry)| *index == 0 || self.entries[index - 1].file != entry.file);
+        firsts.map(|(_, entry)| entry.offset).collect()
+    }
+
     /// The chapter (its index in the publication) and the Markdown position of a mark.
     pub fn mark(&self, index: usize) -> (usize, Pos) {
         let entry = self.entries[index];

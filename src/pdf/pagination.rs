@@ -7,7 +7,7 @@ use typst::foundations::NativeElement;
 use typst::introspection::{Location, Tag};
 use typst::layout::{Frame, FrameItem};
 use typst::pdf::ArtifactElem;
-use typst::syntax::{FileId, Span};
+use typst::syntax::{FileId, LinkedNode, Side, Span, SpanKind};
 use typst::text::TextItem;
 
 use typst::{World, WorldExt};
@@ -42,12 +42,16 @@ pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
     let mut reached = 0;
     let mut runs = Runs::new(typeset);
     for (index, page) in typeset.document.pages().iter().enumerate() {
-        runs.all.clear();
-        runs.frame(&page.frame);
-        let Some((from, first)) = runs.first_from(reached) else { continue };
+        runs.read(&page.frame);
+        let marked: Vec<Marked> = runs
+            .all
+            .iter()
+            .filter_map(|run| Some(Marked { mark: runs.marks.of(run.span)?, text: run.text }))
+            .collect();
+        let Some((from, first)) = first_from(&marked, reached) else { continue };
         reached = first.mark;
         let (chapter, pos) = typeset.source.map.mark(first.mark);
-        starts.push(PageStart { page: index + 1, chapter, pos, words: runs.words_from(from) });
+        starts.push(PageStart { page: index + 1, chapter, pos, words: words_from(&marked, from) });
     }
     starts
 }
@@ -56,18 +60,31 @@ pub fn page_starts(typeset: &Typeset) -> Vec<PageStart> {
 /// its earliest text on the page comes from in the sources.
 pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeMap<usize, Pos>> {
     let mut runs = Runs::new(typeset);
+    let chapters = ChapterSpans::of(typeset);
     let pages = typeset.document.pages().iter().map(|page| {
-        runs.all.clear();
-        runs.frame(&page.frame);
-        let mut earliest = BTreeMap::new();
+        runs.read(&page.frame);
+        // The earliest span of each chapter's runs, found without placing every span in the
+        // source; only those earliest are placed.
+        let mut earliest: BTreeMap<usize, Span> = BTreeMap::new();
+        let mut placed = Vec::new();
         for run in &runs.all {
-            let (chapter, _) = typeset.source.map.mark(run.mark);
-            earliest
-                .entry(chapter)
-                .and_modify(|m: &mut usize| *m = (*m).min(run.mark))
-                .or_insert(run.mark);
+            match chapters.group(run.span) {
+                Some(group) => {
+                    let first = earliest.entry(group).or_insert(run.span);
+                    if run.span.into_raw() < first.into_raw() {
+                        *first = run.span;
+                    }
+                }
+                None => placed.push(run.span),
+            }
         }
-        earliest
+        let mut marks: BTreeMap<usize, usize> = BTreeMap::new();
+        for span in earliest.into_values().chain(placed) {
+            let Some(mark) = runs.marks.of(span) else { continue };
+            let (chapter, _) = typeset.source.map.mark(mark);
+            marks.entry(chapter).and_modify(|m| *m = (*m).min(mark)).or_insert(mark);
+        }
+        marks
             .into_iter()
             .map(|(chapter, mark)| (chapter, typeset.source.map.mark(mark).1))
             .collect()
@@ -75,9 +92,49 @@ pub fn chapters_by_page(typeset: &Typeset) -> Vec<BTreeMap<usize, Pos>> {
     pages.collect()
 }
 
+/// Where each chapter's nodes begin in the numbering of the emitted source's syntax tree. typst
+/// numbers a source's nodes in the order of their text (a node before its children, siblings
+/// left to right), so which chapter a numbered span lies in is found by comparing it with these,
+/// without the walk of the tree that placing it in the text takes.
+struct ChapterSpans {
+    /// The span of the first node of each chapter, in order.
+    starts: Vec<Span>,
+}
+
+impl ChapterSpans {
+    fn of(typeset: &Typeset) -> Self {
+        let Ok(source) = typeset.world.source(typeset.world.main()) else {
+            return ChapterSpans { starts: Vec::new() };
+        };
+        let root = LinkedNode::new(source.root());
+        let starts = typeset.source.map.chapter_starts();
+        let leaf = |offset: usize| root.leaf_at(offset, Side::After).map(|leaf| leaf.span());
+        ChapterSpans { starts: starts.into_iter().filter_map(leaf).collect() }
+    }
+
+    /// Which group of nodes a span of the emitted source belongs to: 0 before the first
+    /// chapter, n + 1 in the chapter n. `None` for a span that is not a node's number (it is
+    /// placed in the text instead).
+    fn group(&self, span: Span) -> Option<usize> {
+        if !matches!(span.get(), SpanKind::Number { .. }) || self.starts.is_empty() {
+            return None;
+        }
+        Some(self.starts.partition_point(|start| start.into_raw() <= span.into_raw()))
+    }
+}
+
 /// A run of laid-out text that comes from the emitted source.
 #[derive(Debug, Clone, Copy)]
 struct Run<'a> {
+    /// The span of its first glyph.
+    span: Span,
+    /// Its text from that glyph on.
+    text: &'a str,
+}
+
+/// A run placed in the sources.
+#[derive(Debug, Clone, Copy)]
+struct Marked<'a> {
     /// The source map's mark its first glyph follows: the block or inline element it is in.
     mark: usize,
     /// Its text from that glyph on.
@@ -89,11 +146,7 @@ struct Run<'a> {
 struct Runs<'a> {
     /// The emitted source.
     main: FileId,
-    world: &'a PresseWorld,
-    map: &'a SourceMap,
-    /// The mark of each span met so far: the lines of a paragraph share one, and finding a
-    /// span's place in the source walks its syntax tree.
-    marks: HashMap<Span, Option<usize>>,
+    marks: Marks<'a>,
     /// The artifacts being walked through.
     artifacts: Vec<Location>,
     /// The runs of the page being read.
@@ -102,14 +155,15 @@ struct Runs<'a> {
 
 impl<'a> Runs<'a> {
     fn new(typeset: &'a Typeset) -> Self {
-        Runs {
-            main: typeset.world.main(),
-            world: &typeset.world,
-            map: &typeset.source.map,
-            marks: HashMap::new(),
-            artifacts: Vec::new(),
-            all: Vec::new(),
-        }
+        let marks =
+            Marks { world: &typeset.world, map: &typeset.source.map, cache: HashMap::new() };
+        Runs { main: typeset.world.main(), marks, artifacts: Vec::new(), all: Vec::new() }
+    }
+
+    /// Reads the runs of a page, in place of the last page's.
+    fn read(&mut self, page: &'a Frame) {
+        self.all.clear();
+        self.frame(page);
     }
 
     fn frame(&mut self, frame: &'a Frame) {
@@ -136,39 +190,48 @@ impl<'a> Runs<'a> {
         if span.id() != Some(self.main) {
             return;
         }
-        let Some(mark) = self.mark(span) else { return };
         let start = glyph.range().start.min(text.text.len());
         let text = text.text.get(start..).unwrap_or_default();
-        self.all.push(Run { mark, text });
+        self.all.push(Run { span, text });
     }
+}
 
+/// The mark of each span met so far: the lines of a paragraph share one, and finding a span's
+/// place in the source walks its syntax tree.
+struct Marks<'a> {
+    world: &'a PresseWorld,
+    map: &'a SourceMap,
+    cache: HashMap<Span, Option<usize>>,
+}
+
+impl Marks<'_> {
     /// The mark a span of the emitted source follows. Offsets inside one string literal are
     /// not in reading order (typst gives the parts after an escape the literal's start), but a
     /// literal lies between two marks.
-    fn mark(&mut self, span: Span) -> Option<usize> {
+    fn of(&mut self, span: Span) -> Option<usize> {
         let (world, map) = (self.world, self.map);
-        *self.marks.entry(span).or_insert_with(|| map.mark_at(world.range(span)?.start))
+        *self.cache.entry(span).or_insert_with(|| map.mark_at(world.range(span)?.start))
     }
+}
 
-    /// The run that comes first in the sources, at or after `mark`; of the runs of one mark,
-    /// the first laid out.
-    fn first_from(&self, mark: usize) -> Option<(usize, &Run<'a>)> {
-        let after = self.all.iter().enumerate().filter(|(_, run)| run.mark >= mark);
-        after.min_by_key(|(index, run)| (run.mark, *index))
-    }
+/// The run that comes first in the sources, at or after `mark`; of the runs of one mark, the
+/// first laid out.
+fn first_from<'r, 'a>(runs: &'r [Marked<'a>], mark: usize) -> Option<(usize, &'r Marked<'a>)> {
+    let after = runs.iter().enumerate().filter(|(_, run)| run.mark >= mark);
+    after.min_by_key(|(index, run)| (run.mark, *index))
+}
 
-    /// The words of the run at `from`, and of those laid out after it, up to [`WORDS_KEPT`].
-    fn words_from(&self, from: usize) -> String {
-        let mut words = String::new();
-        for run in &self.all[from..] {
-            if run.mark < self.all[from].mark {
-                break;
-            }
-            words.push_str(run.text);
-            if words.chars().count() >= WORDS_KEPT {
-                break;
-            }
+/// The words of the run at `from`, and of those laid out after it, up to [`WORDS_KEPT`].
+fn words_from(runs: &[Marked], from: usize) -> String {
+    let mut words = String::new();
+    for run in &runs[from..] {
+        if run.mark < runs[from].mark {
+            break;
         }
-        words.chars().take(WORDS_KEPT).collect()
+        words.push_str(run.text);
+        if words.chars().count() >= WORDS_KEPT {
+            break;
+        }
     }
+    words.chars().take(WORDS_KEPT).collect()
 }

@@ -43,6 +43,8 @@ pub fn serve(config: &BuildConfig, output: WatchOutput, options: &ServeOptions) 
     let server =
         tiny_http::Server::http(asked).map_err(|err| anyhow!("cannot listen on {asked}: {err}"))?;
     let address = server.server_addr().to_ip().context("the server has no IP address")?;
+    // The viewer fetches again only the pages whose hash changed.
+    let config = &BuildConfig { page_hashes: true, ..config.clone() };
     let store = Arc::new(Store::new(config));
     http::start(server, Arc::clone(&store))?;
     let url = format!("http://{}/", reachable(address));
