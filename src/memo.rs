@@ -105,14 +105,6 @@ impl Round {
         Round::begin(true)
     }
 
-    /// Ends the round; says whether all memoised work is to be evicted, which the caller then
-    /// does.
-    fn end(self) -> bool {
-        let evict = rounds().end(self.works);
-        std::mem::forget(self);
-        evict
-    }
-
     /// Notes that the work of this round failed: earlier work is then kept a few rounds longer.
     pub fn fail(&self) {
         rounds().failed = true;
@@ -138,36 +130,13 @@ impl Drop for Round {
 }
 
 /// Runs `work` as one round of memoised work, noting whether it failed.
-pub(crate) fn stage<T: Send, E>(work: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-    stage_then(work, |made| made)
-}
-
-/// Runs `work` as one round of memoised work, noting whether it failed, then `next` on what it
-/// made while that work is evicted, when nothing follows: freeing a book's layout takes a seventh of a second, which the
-/// next step (cleaning the pages) need not wait for. Both run in this thread's rayon pool, so
-/// the memory is free before what follows them.
-pub(crate) fn stage_then<T: Send, U: Send, E>(
-    work: impl FnOnce() -> Result<T, E>,
-    next: impl FnOnce(T) -> U + Send,
-) -> Result<U, E> {
+pub(crate) fn stage<T, E>(work: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     let round = Round::work();
-    let made = work();
-    if made.is_err() {
+    let result = work();
+    if result.is_err() {
         round.fail();
     }
-    let evict = round.end();
-    let evict = || {
-        if evict {
-            comemo::evict(0);
-        }
-    };
-    match made {
-        Ok(made) => Ok(rayon::join(evict, || next(made)).1),
-        Err(error) => {
-            evict();
-            Err(error)
-        }
-    }
+    result
 }
 
 #[cfg(test)]

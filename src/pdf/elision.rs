@@ -103,6 +103,9 @@ pub fn drop_unused_soft_hyphens(document: PagedDocument) -> PagedDocument {
     }
     let info = document.info().clone();
     let mut pages = document.pages().iter().cloned().collect::<typst::ecow::EcoVec<_>>();
+    // Dropped first, the document leaves the pages' frames to be cleaned in place when nothing
+    // else holds them (typst's memoised layout was freed as its round ended).
+    drop(document);
     pages.make_mut().par_iter_mut().for_each(|page| drop_in_page(&mut page.frame));
     PagedDocument::new(pages, info)
 }

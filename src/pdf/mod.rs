@@ -94,17 +94,12 @@ pub(crate) fn typeset_with_bleed(
     style: &Style,
     bleed: Option<Abs>,
 ) -> Outcome<Typeset> {
-    // The pages are cleaned while typst's memoised work is freed.
-    memo::stage_then(
-        || compile(publication, root, env, style, bleed),
-        |typeset| {
-            // A round of its own: when no later build will use it, the cleaned pages do not
-            // sit beside the first ones.
-            let _round = Round::work();
-            let drop_soft_hyphens = elision::drop_unused_soft_hyphens;
-            typeset.map(|t| Typeset { document: drop_soft_hyphens(t.document), ..t })
-        },
-    )
+    let typeset = memo::stage(|| compile(publication, root, env, style, bleed))?;
+    // A round of its own: when no later build will use it, typst's memoised work was dropped as
+    // the compilation's round ended, and the pages are cleaned in place.
+    let _round = Round::work();
+    let drop_soft_hyphens = elision::drop_unused_soft_hyphens;
+    Ok(typeset.map(|t| Typeset { document: drop_soft_hyphens(t.document), ..t }))
 }
 
 /// How many balancing layouts a publication may take beyond its first.
