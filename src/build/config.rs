@@ -23,7 +23,7 @@ pub struct BuildConfig {
     /// Also render every page to PNG, and a contact sheet, under `<publication>/preview/`.
     pub preview: bool,
     /// Hash each laid-out page, for a viewer that shows again only the pages an edit changed
-    /// (`presse serve`); a tenth of a second at 1,000 pages, which a plain build spares.
+    /// (`presse serve`); a quarter of a second at 1,000 pages, which a plain build spares.
     pub page_hashes: bool,
     /// Which editions to write.
     pub formats: Formats,
